@@ -1,0 +1,118 @@
+"""Who may see or change which driver's data — the single place that decides it.
+
+Every view asks here; nothing else compares roles, customers or entity scopes. Drivers live in
+Ocean, so a driver is described by anything with ``customer_id`` (portal Customer pk),
+``ocean_id`` and ``entity_id`` attributes (a synced row or a ``DriverRef``).
+
+Answers: a wrong *role* for a page is 403 (the page exists for others); data of another customer,
+another driver or outside a manager's entity scope is 404, so ids cannot be probed (IDOR).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+from typing import Protocol
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from privacy.models import Customer, Role, User
+
+
+class DriverLike(Protocol):
+    customer_id: int
+    ocean_id: int
+    entity_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DriverRef:
+    customer_id: int
+    ocean_id: int
+    entity_id: int | None = None
+
+
+def is_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def has_role(user: User, *roles: str) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in roles)
+
+
+def customer_of(user: User) -> Customer | None:
+    return user.customer if user.is_authenticated else None
+
+
+def in_entity_scope(user: User, entity_id: int | None) -> bool:
+    """A manager without entity ids sees every entity; with some, only those."""
+    return not user.entity_ids or entity_id in user.entity_ids
+
+
+def can_view_driver(user: User, driver: DriverLike) -> bool:
+    """Schedules, periods, steps (masked where private) and declarations of ``driver``."""
+    if is_admin(user):
+        return True
+    if not user.is_authenticated or user.customer_id != driver.customer_id:
+        return False
+    if user.role == Role.MANAGER:
+        return in_entity_scope(user, driver.entity_id)
+    if user.role == Role.DRIVER:
+        return user.ocean_individu_id == driver.ocean_id
+    return False
+
+
+def can_change_driver(user: User, driver: DriverLike) -> bool:
+    """Schedules, exceptional periods and declarations on the driver's behalf."""
+    if is_admin(user):
+        return True
+    return has_role(user, Role.MANAGER) and can_view_driver(user, driver)
+
+
+def can_declare_own_steps(user: User, driver: DriverLike) -> bool:
+    return has_role(user, Role.DRIVER) and can_view_driver(user, driver)
+
+
+def can_see_private_details(user: User, driver: DriverLike) -> bool:
+    """Addresses and positions of a *private* step: only the driver themself, never a manager,
+    HR or an administrator (CNIL: no location outside working time)."""
+    return has_role(user, Role.DRIVER) and user.customer_id == driver.customer_id and (
+        user.ocean_individu_id == driver.ocean_id
+    )
+
+
+def can_view_reports(user: User, customer: Customer) -> bool:
+    if is_admin(user):
+        return True
+    return has_role(user, Role.HR) and user.customer_id == customer.pk
+
+
+def require_driver_view(user: User, driver: DriverLike) -> None:
+    if not can_view_driver(user, driver):
+        raise Http404
+
+
+def require_driver_change(user: User, driver: DriverLike) -> None:
+    require_driver_view(user, driver)
+    if not can_change_driver(user, driver):
+        raise PermissionDenied
+
+
+def role_required(*roles: str, allow_admin: bool = True):
+    """View decorator: logged in (else login page), and one of ``roles`` (else 403)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if (allow_admin and is_admin(user)) or has_role(user, *roles):
+                if not is_admin(user) and user.customer_id is None:
+                    raise PermissionDenied
+                return view(request, *args, **kwargs)
+            raise PermissionDenied
+
+        return wrapper
+
+    return decorator

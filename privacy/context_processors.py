@@ -1,0 +1,31 @@
+"""Navigation per role, built in one place so templates stay simple."""
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from privacy.access import is_admin
+from privacy.models import Role
+
+# (url name, label, roles allowed; "admin" = staff). Later issues add their pages here.
+NAV_ITEMS = [
+    ("privacy:home", _("Home"), {Role.MANAGER, Role.DRIVER, Role.HR, "admin"}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    roles = {user.role} | ({"admin"} if is_admin(user) else set())
+    items = []
+    for name, label, allowed in NAV_ITEMS:
+        if roles & allowed:
+            try:
+                url = reverse(name)
+            except NoReverseMatch:
+                continue
+            items.append({"url": url, "label": label, "active": request.path == url})
+    if is_admin(user):
+        items.append({"url": reverse("admin:index"), "label": _("Administration"), "active": False})
+    return {"nav_items": items}

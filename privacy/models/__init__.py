@@ -1,0 +1,5 @@
+"""Models, one module per domain; import them from here (``from privacy.models import Customer``)."""
+from .accounts import Customer, DeclarationPolicy, Role, User
+from .audit import AuditEntry
+
+__all__ = ["AuditEntry", "Customer", "DeclarationPolicy", "Role", "User"]

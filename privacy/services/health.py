@@ -1,0 +1,72 @@
+"""Status of what the portal depends on, for /healthz and the setup page."""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    ms: int
+
+
+def _timed(name: str, probe: Callable[[], str]) -> Check:
+    started = time.monotonic()
+    try:
+        detail, ok = probe(), True
+    except Exception as exc:  # noqa: BLE001 - a health check reports every failure, it never raises
+        detail, ok = f"{type(exc).__name__}: {exc}"[:200], False
+        log.warning("health check %s failed: %s", name, detail)
+    return Check(name, ok, detail, int((time.monotonic() - started) * 1000))
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor
+
+
+def _cache() -> str:
+    key, value = f"healthz:{uuid.uuid4().hex}", "ok"
+    cache.set(key, value, 10)
+    try:
+        if cache.get(key) != value:
+            raise RuntimeError("value written was not read back")
+    finally:
+        cache.delete(key)
+    return cache.__class__.__name__
+
+
+def _broker() -> str:
+    from ocean_portal.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+        return conn.transport.driver_type
+
+
+def _ocean() -> str:
+    from privacy.services.ocean import ocean_ping
+
+    return ocean_ping()
+
+
+def health_checks() -> list[Check]:
+    return [
+        _timed("database", _database),
+        _timed("cache", _cache),
+        _timed("broker", _broker),
+        _timed("ocean", _ocean),
+    ]

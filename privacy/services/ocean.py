@@ -1,0 +1,73 @@
+"""Building the Ocean client from settings: the one place where Django meets ``privacy.ocean``.
+
+The token lives in the shared Django cache so every web, worker and command process reuses one
+login; the rate limiter lives in Redis when there is one (all processes together stay under
+``OCEAN_MAX_RPS``), else in a lock file under var/ (all processes of this machine).
+"""
+from __future__ import annotations
+
+import threading
+
+from django.conf import settings
+from django.core.cache import cache
+
+from privacy.ocean import (
+    FileTokenBucket,
+    OceanClient,
+    OceanConfig,
+    RedisTokenBucket,
+)
+
+_clients: dict[int | None, OceanClient] = {}
+_lock = threading.Lock()
+
+
+def _rate_limiter():
+    if settings.OCEAN_RATELIMIT_REDIS_URL:
+        import redis
+
+        return RedisTokenBucket(
+            redis.Redis.from_url(settings.OCEAN_RATELIMIT_REDIS_URL), rate=settings.OCEAN_MAX_RPS
+        )
+    return FileTokenBucket(settings.VAR_DIR / "ocean-ratelimit", rate=settings.OCEAN_MAX_RPS)
+
+
+def ocean_config(*, customer_id: int | None = None) -> OceanConfig:
+    return OceanConfig(
+        base_url=settings.OCEAN_BASE_URL,
+        login=settings.OCEAN_LOGIN,
+        password=settings.OCEAN_PASSWORD,
+        customer_id=customer_id if customer_id is not None else settings.OCEAN_CUSTOMER_ID,
+        zone_token=settings.OCEAN_ZONE_TOKEN,
+        connect_timeout=settings.OCEAN_CONNECT_TIMEOUT,
+        read_timeout=settings.OCEAN_READ_TIMEOUT,
+        max_retries=settings.OCEAN_MAX_RETRIES,
+    )
+
+
+def ocean_client(customer=None) -> OceanClient:
+    """The client for ``customer`` (a Customer or None for the configured default), one per process."""
+    customer_id = customer.ocean_customer_id if customer is not None else None
+    with _lock:
+        client = _clients.get(customer_id)
+        if client is None:
+            client = OceanClient(
+                ocean_config(customer_id=customer_id),
+                token_store=cache,
+                rate_limiter=_rate_limiter(),
+            )
+            _clients[customer_id] = client
+        return client
+
+
+def ocean_clients_reset() -> None:
+    """Forget the per-process clients (tests change settings between cases)."""
+    with _lock:
+        _clients.clear()
+
+
+def ocean_ping() -> str:
+    """Reachability: a valid token, from the shared cache or a fresh login."""
+    client = ocean_client()
+    client.ensure_token()
+    return "token ok"

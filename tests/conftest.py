@@ -1,0 +1,108 @@
+"""Shared fixtures: customers, one user per role, logged-in clients, real-server guards."""
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.test import Client
+
+from privacy.models import Customer, Role, User
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "correct horse battery"
+
+
+def require_server(url: str, what: str) -> None:
+    """Skip when a real server is absent on a developer's machine; in CI (CI=true) fail instead."""
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 0), timeout=1):
+            return
+    except OSError as exc:
+        message = f"{what} not reachable at {parsed.hostname}:{parsed.port} ({exc})"
+        if IN_CI:
+            pytest.fail(f"{message}; CI=true requires it")
+        pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher_and_clean_cache(settings):
+    # Argon2 is the production hasher (settings); tests only need a fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def customer(db) -> Customer:
+    return Customer.objects.create(
+        name="Transports Démo", ocean_customer_id=1110000000, code_exploitant="1110000001"
+    )
+
+
+@pytest.fixture
+def other_customer(db) -> Customer:
+    return Customer.objects.create(name="Autre Société", ocean_customer_id=2220000000, code_exploitant="2220000001")
+
+
+def make_user(username: str, **fields) -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, **fields)
+
+
+@pytest.fixture
+def manager(customer) -> User:
+    return make_user("manager", role=Role.MANAGER, customer=customer, first_name="Marie", last_name="Gestion")
+
+
+@pytest.fixture
+def scoped_manager(customer) -> User:
+    """A manager limited to entity 2 only."""
+    return make_user("scoped", role=Role.MANAGER, customer=customer, entity_ids=[2])
+
+
+@pytest.fixture
+def driver(customer) -> User:
+    return make_user("driver", role=Role.DRIVER, customer=customer, ocean_individu_id=7001, matricule="M0001")
+
+
+@pytest.fixture
+def other_driver(customer) -> User:
+    return make_user("driver2", role=Role.DRIVER, customer=customer, ocean_individu_id=7002, matricule="M0002")
+
+
+@pytest.fixture
+def hr(customer) -> User:
+    return make_user("hr", role=Role.HR, customer=customer)
+
+
+@pytest.fixture
+def other_manager(other_customer) -> User:
+    return make_user("othermanager", role=Role.MANAGER, customer=other_customer)
+
+
+@pytest.fixture
+def other_hr(other_customer) -> User:
+    return make_user("otherhr", role=Role.HR, customer=other_customer)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return User.objects.create_superuser(username="admin", password=PASSWORD, email="admin@example.com")
+
+
+def logged_in(user: User | None, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def login():
+    """``login(user)`` → a test client logged in as ``user`` (None = anonymous)."""
+    return logged_in

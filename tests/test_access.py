@@ -1,0 +1,53 @@
+"""The access module: who may see or change which driver's data."""
+from __future__ import annotations
+
+import pytest
+
+from privacy import access
+from privacy.access import DriverRef
+
+
+@pytest.fixture
+def driver_ref(customer):
+    return DriverRef(customer_id=customer.pk, ocean_id=7001, entity_id=1)
+
+
+def test_a_manager_sees_and_changes_drivers_of_their_customer(manager, driver_ref):
+    assert access.can_view_driver(manager, driver_ref)
+    assert access.can_change_driver(manager, driver_ref)
+
+
+def test_a_manager_with_an_entity_scope_sees_only_those_entities(scoped_manager, customer):
+    assert access.can_view_driver(scoped_manager, DriverRef(customer.pk, 7001, entity_id=2))
+    assert not access.can_view_driver(scoped_manager, DriverRef(customer.pk, 7001, entity_id=1))
+    assert not access.can_view_driver(scoped_manager, DriverRef(customer.pk, 7001, entity_id=None))
+
+
+def test_a_manager_of_another_customer_sees_nothing(other_manager, driver_ref):
+    assert not access.can_view_driver(other_manager, driver_ref)
+    assert not access.can_change_driver(other_manager, driver_ref)
+
+
+def test_a_driver_sees_only_themself_and_changes_no_schedule(driver, other_driver, driver_ref):
+    assert access.can_view_driver(driver, driver_ref)
+    assert not access.can_change_driver(driver, driver_ref)
+    assert access.can_declare_own_steps(driver, driver_ref)
+    assert not access.can_view_driver(other_driver, driver_ref)
+    assert not access.can_declare_own_steps(other_driver, driver_ref)
+
+
+def test_hr_sees_no_driver_detail_but_their_customers_reports(hr, other_hr, customer, driver_ref):
+    assert not access.can_view_driver(hr, driver_ref)
+    assert access.can_view_reports(hr, customer)
+    assert not access.can_view_reports(other_hr, customer)
+
+
+def test_private_details_are_for_the_driver_alone(driver, manager, hr, admin_user, driver_ref):
+    assert access.can_see_private_details(driver, driver_ref)
+    for user in (manager, hr, admin_user):
+        assert not access.can_see_private_details(user, driver_ref)
+
+
+def test_an_inactive_user_loses_every_right(manager, driver_ref):
+    manager.is_active = False
+    assert not access.can_change_driver(manager, driver_ref)
