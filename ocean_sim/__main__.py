@@ -1,0 +1,61 @@
+"""``python -m ocean_sim --port 8001 [--host 127.0.0.1] [--db PATH] [--seed N]``.
+
+Environment: OCEAN_SIM_LOGIN / OCEAN_SIM_PASSWORD (credentials, default demo/demo),
+OCEAN_SIM_FAULTS (JSON object, same keys as ``POST /__sim__/faults``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+import orjson
+from werkzeug.serving import make_server
+
+from .app import create_app
+
+DEFAULT_DB = "var/ocean_sim.sqlite3"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m ocean_sim", description="Océan REST API simulator")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument(
+        "--db", default=DEFAULT_DB, help=f"SQLite file (default {DEFAULT_DB}); ':memory:' for none"
+    )
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    db_path = None if args.db == ":memory:" else args.db
+    if db_path:
+        Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    app = create_app(
+        db_path=db_path,
+        seed=args.seed,
+        login=os.environ.get("OCEAN_SIM_LOGIN", "demo"),
+        password=os.environ.get("OCEAN_SIM_PASSWORD", "demo"),
+    )
+    faults = os.environ.get("OCEAN_SIM_FAULTS")
+    if faults:
+        state = app.extensions["ocean_sim"]
+        state.faults.update(orjson.loads(faults))
+    server = make_server(args.host, args.port, app, threaded=True)
+    logging.getLogger("ocean_sim").info(
+        "Océan simulator on http://%s:%d/ocean/restapi (db=%s, seed=%d)",
+        args.host,
+        server.server_port,
+        db_path or "memory",
+        args.seed,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Vie-privée endpoints (recurring, exceptional, a-posteriori declarations) and the analysis."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import orjson
+from flask import Response, request
+
+from . import analysis, payloads, schedules
+from .dates import to_ms
+from .params import date_param, int_list, int_param
+from .responses import ApiError, empty_response, json_response
+from .schedules import BadInput
+
+if TYPE_CHECKING:
+    from .app import SimState
+    from .fleet import Driver
+
+PAST_TOLERANCE = timedelta(minutes=1)
+
+
+def _body() -> object:
+    raw = request.get_data()
+    try:
+        return orjson.loads(raw) if raw else None
+    except orjson.JSONDecodeError as exc:
+        raise BadInput("body is not valid JSON") from exc
+
+
+def _driver(state: SimState, *, status_if_unknown: int) -> Driver:
+    iid = int_param("individuId", required=True)
+    drv = state.fleet.driver_by_id.get(iid)
+    if drv is None:
+        raise ApiError(status_if_unknown, f"unknown individu {iid}")
+    return drv
+
+
+# ----- recurring ----------------------------------------------------------------------------
+def recurring_get(state: SimState) -> Response:
+    drv = _driver(state, status_if_unknown=404)
+    return json_response(schedules.recurring_rows(state.store.versions(drv.id), drv))
+
+
+def recurring_post(state: SimState) -> Response:
+    drv = _driver(state, status_if_unknown=400)
+    now = state.now()
+    debut = date_param("dateDebut") or now
+    fin = date_param("dateFin")
+    if debut < now - PAST_TOLERANCE:
+        raise BadInput("dateDebut is in the past: changes never impact the past")
+    if fin is not None and fin <= debut:
+        raise BadInput("dateFin must be after dateDebut")
+    slots = schedules.parse_week(_body())
+    state.store.replace_week(drv.id, to_ms(debut), to_ms(fin) if fin else None, slots)
+    return json_response(True)
+
+
+def recurring_delete(state: SimState) -> Response:
+    drv = _driver(state, status_if_unknown=400)
+    ids = set(int_list("horaireIndividuIds"))
+    if not ids:
+        raise BadInput("horaireIndividuIds is required")
+    if not state.store.remove_slots(drv.id, ids, to_ms(state.now())):
+        raise BadInput(
+            "unknown horaireIndividuIds (or slot of a closed schedule: the past is never modified)"
+        )
+    return empty_response(204)
+
+
+# ----- exceptional --------------------------------------------------------------------------
+def exceptional_get(state: SimState) -> Response:
+    drv = _driver(state, status_if_unknown=404)
+    lo, hi = date_param("dateDebut", "startDate"), date_param("dateFin", "endDate")
+    rows = [
+        e
+        for e in state.store.exceptionals(drv.id)
+        if (lo is None or e.fin_ms > to_ms(lo)) and (hi is None or e.debut_ms < to_ms(hi))
+    ]
+    user = payloads.api_user(state.login)
+    return json_response([schedules.exceptional_row(e, drv, user) for e in rows])
+
+
+def exceptional_post(state: SimState) -> Response:
+    drv = _driver(state, status_if_unknown=400)
+    debut, fin = date_param("dateDebut"), date_param("dateFin")
+    if debut is None or fin is None:
+        raise BadInput("dateDebut and dateFin are required")
+    if fin <= debut:
+        raise BadInput("dateFin must be after dateDebut")
+    now = state.now()
+    if debut < now - PAST_TOLERANCE:
+        raise BadInput("dateDebut is in the past: changes never impact the past")
+    description = request.args.get("description", "")
+    ext_id = int_param("extensionIdToUpdate")
+    if ext_id is None:
+        state.store.add_exceptional(drv.id, description, to_ms(debut), to_ms(fin))
+        return json_response(True)
+    existing = state.store.exceptional_by_ext(ext_id)
+    if existing is None or existing.individu_id != drv.id:
+        raise BadInput(f"unknown extensionIdToUpdate {ext_id} for this individu")
+    if existing.debut_ms <= to_ms(now):
+        raise BadInput("this exceptional period has already started: the past is never modified")
+    state.store.update_exceptional(ext_id, description, to_ms(debut), to_ms(fin))
+    return json_response(True)
+
+
+def exceptional_delete(state: SimState) -> Response:
+    ids = set(int_list("horaireExtensionIds"))
+    if not ids:
+        raise BadInput("horaireExtensionIds is required")
+    now_ms = to_ms(state.now())
+    for ext_id in ids:
+        e = state.store.exceptional_by_ext(ext_id)
+        if e is None:
+            raise BadInput(f"unknown horaireExtensionIds {ext_id}")
+        if e.debut_ms <= now_ms:
+            raise BadInput(f"period {ext_id} is not entirely in the future: the past is never modified")
+    state.store.delete_exceptionals(ids)
+    return empty_response(204)
+
+
+# ----- declarations and analysis ------------------------------------------------------------
+def declaration(state: SimState) -> Response:
+    id_etape = int_param("idEtape", required=True)
+    numero = int_param("numeroEmbarque", required=True)
+    privacy = (request.args.get("privacy") or "").lower()
+    if privacy not in ("true", "false"):
+        raise BadInput("privacy must be true or false")
+    code = request.args.get("codeExploitant")
+    if code is not None and code != state.code_exploitant:
+        raise BadInput("unknown codeExploitant")
+    now = state.now()
+    if state.fleet.find_step(numero, id_etape, now) is None:
+        raise BadInput(f"unknown step {id_etape} for numeroEmbarque {numero}")
+    state.store.declare(numero, id_etape, privacy == "true", to_ms(now))
+    return json_response([True])
+
+
+def analysis_view(state: SimState) -> Response:
+    return json_response(analysis.compute(state.fleet, state.store, _body(), state.now()))
