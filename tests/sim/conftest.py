@@ -30,6 +30,10 @@ class Api:
     def __init__(self, app, token: str):
         self.app, self.client, self.token = app, app.test_client(), token
 
+    def relogin(self) -> None:
+        """Tokens live 12 h by the (pinned) clock: log in again after advancing it further."""
+        self.token = login(self.app)
+
     def _h(self, kw: dict) -> dict:
         headers = kw.pop("headers", {}) or {}
         return {"X-AUTH-TOKEN": self.token, **headers}

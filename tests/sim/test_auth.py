@@ -40,7 +40,10 @@ def test_token_expires_after_12_hours(app, api, clock):
     clock.advance(minutes=1)
     assert api.get("mobility/v1/entities").status_code == 401
     fresh = login(app)
-    assert app.test_client().get(BASE + "mobility/v1/entities", headers={"X-AUTH-TOKEN": fresh}).status_code == 200
+    assert (
+        app.test_client().get(BASE + "mobility/v1/entities", headers={"X-AUTH-TOKEN": fresh}).status_code
+        == 200
+    )
 
 
 def test_customer_id_checked(api):
@@ -54,7 +57,12 @@ def test_legacy_base_path_and_unknown_paths(app, api):
     c = app.test_client()
     h = {"X-AUTH-TOKEN": api.token}
     assert c.get("/ocean-3.0.0/restapi/mobility/v1/entities", headers=h).status_code == 200
-    assert c.post("/ocean-3.0.0/restapi/auth/authenticate2", json={"login": "demo", "password": "demo"}).status_code == 200
+    assert (
+        c.post(
+            "/ocean-3.0.0/restapi/auth/authenticate2", json={"login": "demo", "password": "demo"}
+        ).status_code
+        == 200
+    )
     assert c.get("/ocean/restapi/nope", headers=h).status_code == 404
     assert c.get("/elsewhere/mobility/v1/entities", headers=h).status_code == 404
     assert c.post(BASE + "mobility/v1/entities", headers=h).status_code == 405

@@ -10,8 +10,17 @@ from ocean_sim.dates import PARIS, local_date
 
 from .conftest import NOW
 
-INDIVIDU_KEYS = {"id", "nomInd", "prenomInd", "matriculeInd", "initialesInd", "gsm", "email", "idCivilite",
-                 "suppressionLogique"}
+INDIVIDU_KEYS = {
+    "id",
+    "nomInd",
+    "prenomInd",
+    "matriculeInd",
+    "initialesInd",
+    "gsm",
+    "email",
+    "idCivilite",
+    "suppressionLogique",
+}
 
 
 def test_individus_list_shape(api):
@@ -20,8 +29,15 @@ def test_individus_list_shape(api):
     items = r.json
     assert 18 <= len(items) <= 25
     for it in items:
-        assert {"individu", "entite", "utilisateur", "groupe", "fonctionnalites", "propSpecifiqueDTO",
-                "vehicleFieldsDTO"} <= set(it)
+        assert {
+            "individu",
+            "entite",
+            "utilisateur",
+            "groupe",
+            "fonctionnalites",
+            "propSpecifiqueDTO",
+            "vehicleFieldsDTO",
+        } <= set(it)
         assert set(it["individu"]) == INDIVIDU_KEYS
         assert it["individu"]["idCivilite"] in (1, 2, 3)
         assert re.fullmatch(r"M\d{4}", it["individu"]["matriculeInd"])
@@ -62,7 +78,15 @@ def test_vehicles_shape_and_filter(api):
         v = it["vehicle"]
         assert re.fullmatch(r"[A-Z]{2}-\d{3}-[A-Z]{2}", v["immatriculation"])
         assert isinstance(v["numeroEmbarque"], int) and isinstance(v["privacyEnabled"], bool)
-        assert {"id", "marque", "modele", "description", "typeMotorisation", "idEnergie", "date1ereMec"} <= set(v)
+        assert {
+            "id",
+            "marque",
+            "modele",
+            "description",
+            "typeMotorisation",
+            "idEnergie",
+            "date1ereMec",
+        } <= set(v)
     assert len({it["vehicle"]["numeroEmbarque"] for it in items}) == len(items)
     motor = Counter(it["vehicle"]["typeMotorisation"] for it in items)
     assert motor["ELECTRIQUE"] >= 2 and motor["MONO"] >= 10
@@ -81,11 +105,12 @@ def test_entities(api):
 
 def test_assignment_history_both_paths(app, api):
     r = api.get("affectations_chauffeurs/historique?idIndividu=7001")
-    short = app.test_client().get("/ocean/affectations_chauffeurs/historique?idIndividu=7001",
-                                  headers={"X-AUTH-TOKEN": api.token})
+    short = app.test_client().get(
+        "/ocean/affectations_chauffeurs/historique?idIndividu=7001", headers={"X-AUTH-TOKEN": api.token}
+    )
     assert r.status_code == short.status_code == 200 and r.json == short.json
     rows = r.json
-    assert len(rows) == 2   # driver 7001 changed vehicle 40 days ago
+    assert len(rows) == 2  # driver 7001 changed vehicle 40 days ago
     cv = [row["chauffeurVehicule"] for row in rows]
     assert set(cv[0]) == {"id", "idVehicule", "idIndividu", "dateDebut", "dateFin", "isVehiculeFonction"}
     assert cv[0]["dateFin"] == cv[1]["dateDebut"] and cv[1]["dateFin"] is None
@@ -95,7 +120,10 @@ def test_assignment_history_both_paths(app, api):
     by_vehicle = api.get(f"affectations_chauffeurs/historique?idVehicule={cv[1]['idVehicule']}").json
     assert [x["chauffeurVehicule"]["idIndividu"] for x in by_vehicle] == [7001]
     assert api.get("affectations_chauffeurs/historique").status_code == 400
-    assert api.get("affectations_chauffeurs/historique?idIndividu=7010").json[0]["chauffeurVehicule"]["dateFin"] is None
+    assert (
+        api.get("affectations_chauffeurs/historique?idIndividu=7010").json[0]["chauffeurVehicule"]["dateFin"]
+        is None
+    )
 
 
 def _fj(api, veh_id, day):
@@ -103,7 +131,7 @@ def _fj(api, veh_id, day):
 
 
 def test_fiche_jour_shape(api):
-    day = local_date(NOW) - timedelta(days=1)   # a Tuesday: every assigned vehicle drives
+    day = local_date(NOW) - timedelta(days=1)  # a Tuesday: every assigned vehicle drives
     rows = _fj(api, 5004, day).json["fjRows"]
     assert 2 <= len(rows) <= 9
     for row in rows:
@@ -113,7 +141,16 @@ def test_fiche_jour_shape(api):
             pos = row[key]
             assert pos["date"] == day.strftime("%d/%m/%Y")
             assert re.fullmatch(r"\d{2}:\d{2}:\d{2}", pos["heure"])
-            assert {"etat", "cap", "latitudeY", "longitudeX", "gpsCale", "driver", "fullAddress", "poi"} <= set(pos)
+            assert {
+                "etat",
+                "cap",
+                "latitudeY",
+                "longitudeX",
+                "gpsCale",
+                "driver",
+                "fullAddress",
+                "poi",
+            } <= set(pos)
             assert set(pos["driver"]) == {"matricule", "nom", "prenom", "tel"}
             assert set(pos["fullAddress"]) == {"address", "postalCode", "town", "country"}
             assert re.fullmatch(r"\d{5}", pos["fullAddress"]["postalCode"])
@@ -128,7 +165,7 @@ def test_fiche_jour_hours_are_paris_local(api, state):
     step = state.fleet.steps(state.fleet.vehicle_by_id[5004], day, NOW)[0]
     assert row["id"] == step.id
     assert row["posDeb"]["heure"] == step.start.astimezone(PARIS).strftime("%H:%M:%S")
-    assert row["posDeb"]["heure"] != step.start.strftime("%H:%M:%S")   # CET differs from UTC
+    assert row["posDeb"]["heure"] != step.start.strftime("%H:%M:%S")  # CET differs from UTC
 
 
 def test_fiche_jour_param_rules(api):
@@ -171,12 +208,14 @@ def test_steps_realistic_and_ids_unique(state):
 
 def test_unidentified_pool_vehicle_rows(api, state):
     pool = state.fleet.vehicles[23]
-    rows = [r for k in range(1, 30) for r in _fj(api, pool.id, local_date(NOW) - timedelta(days=k)).json["fjRows"]]
+    rows = [
+        r for k in range(1, 30) for r in _fj(api, pool.id, local_date(NOW) - timedelta(days=k)).json["fjRows"]
+    ]
     assert rows and all(r["posDeb"]["driver"]["matricule"] is None for r in rows)
 
 
 def test_vehicle_chauffeur_matches_current_assignment(api):
     items = {it["vehicle"]["id"]: it for it in api.get("vehicule_engin/vehicles").json}
     assert items[5001]["chauffeur"]["id"] == 7001
-    assert items[5021]["chauffeur"] is None        # 7001's previous vehicle
-    assert items[5024]["chauffeur"] is None        # pool vehicle
+    assert items[5021]["chauffeur"] is None  # 7001's previous vehicle
+    assert items[5024]["chauffeur"] is None  # pool vehicle

@@ -29,16 +29,31 @@ def test_get_shape_and_default_week(api):
         assert set(row) == {"id", "individu", "horaire", "debut", "fin"}
         assert row["individu"]["id"] == 7001 and row["fin"] is None
         h = row["horaire"]
-        assert set(h) == {"id", "idJourSemaine", "typeHoraires", "debutHeure", "debutMinute", "finHeure", "finMinute"}
+        assert set(h) == {
+            "id",
+            "idJourSemaine",
+            "typeHoraires",
+            "debutHeure",
+            "debutMinute",
+            "finHeure",
+            "finMinute",
+        }
         assert h["typeHoraires"] == "VIE_PRIVEE"
         assert isinstance(row["debut"], int) and row["debut"] < to_ms(NOW)
     assert {r["horaire"]["idJourSemaine"] for r in rows} == {
-        "LUNDI", "MARDI", "MERCREDI", "JEUDI", "VENDREDI", "SAMEDI", "DIMANCHE"}
+        "LUNDI",
+        "MARDI",
+        "MERCREDI",
+        "JEUDI",
+        "VENDREDI",
+        "SAMEDI",
+        "DIMANCHE",
+    }
     assert len({r["id"] for r in rows}) == len(rows)
 
 
 def test_some_drivers_have_no_schedule(api):
-    assert get(api, 7006) == []     # index 5
+    assert get(api, 7006) == []  # index 5
     assert api.get(f"{PATH}?individuId=1").status_code == 404
     assert api.get(PATH).status_code == 400
 
@@ -50,16 +65,22 @@ def test_post_replaces_whole_week_from_date_debut(api):
     rows = get(api)
     start = to_ms(from_ms(0).replace(year=2026, month=3, day=12))
     closed = [r for r in rows if r["fin"] is not None]
-    assert sorted(r["id"] for r in closed) == sorted(r["id"] for r in before)   # history kept, closed
+    assert sorted(r["id"] for r in closed) == sorted(r["id"] for r in before)  # history kept, closed
     assert all(r["fin"] == start for r in closed)
     new = [r for r in rows if r["fin"] is None]
     assert len(new) == 3 and all(r["debut"] == start for r in new)
     assert not {r["id"] for r in new} & {r["id"] for r in before}
     assert sorted((r["horaire"]["idJourSemaine"], r["horaire"]["debutHeure"]) for r in new) == [
-        ("LUNDI", 0), ("LUNDI", 18), ("MARDI", 12)]
+        ("LUNDI", 0),
+        ("LUNDI", 18),
+        ("MARDI", 12),
+    ]
     # a second POST from the same date replaces the not-yet-started version (no merge)
-    api.post(PATH, query_string={"individuId": 7001, "dateDebut": "12/03/2026 00:00:00 Z"},
-             json=week_body({"JEUDI": [(20, 0, 24, 0)]}))
+    api.post(
+        PATH,
+        query_string={"individuId": 7001, "dateDebut": "12/03/2026 00:00:00 Z"},
+        json=week_body({"JEUDI": [(20, 0, 24, 0)]}),
+    )
     rows = get(api)
     assert [r["horaire"]["idJourSemaine"] for r in rows if r["fin"] is None] == ["JEUDI"]
     assert len(rows) == len(before) + 1
@@ -85,21 +106,24 @@ def test_post_refuses_the_past(api):
     r = api.post(PATH, query_string={"individuId": 7001, "dateDebut": "10/03/2026 00:00:00 Z"}, json=BODY)
     assert r.status_code == 400 and "past" in r.json["error"]
     ok = api.post(PATH, query_string={"individuId": 7001, "dateDebut": "11/03/2026 10:29:30 Z"}, json=BODY)
-    assert ok.status_code == 200   # within the 1-minute tolerance
+    assert ok.status_code == 200  # within the 1-minute tolerance
 
 
-@pytest.mark.parametrize(("raw", "status"), [
-    ("dateDebut=12%2F03%2F2026+00%3A00%3A00+%2B0000", 200),   # + encoded as %2B
-    ("dateDebut=12/03/2026%2000:00:00%20Z", 200),
-    ("dateDebut=12/03/2026+00:00:00+Z", 200),                 # + for spaces is fine
-    ("dateDebut=12/03/2026+00:00:00+%2B0000", 200),
-    ("dateDebut=12/03/2026+00:00:00++0000", 400),             # raw + decodes to a space
-    ("dateDebut=12/03/2026+00:00:00+0000", 400),
-    ("dateDebut=12/03/2026+00:00:00+%2B0100", 400),
-    ("dateDebut=2026-03-12T00:00:00Z", 400),
-    ("dateDebut=12/03/2026", 400),
-    ("dateDebut=32/03/2026+00:00:00+Z", 400),
-])
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        ("dateDebut=12%2F03%2F2026+00%3A00%3A00+%2B0000", 200),  # + encoded as %2B
+        ("dateDebut=12/03/2026%2000:00:00%20Z", 200),
+        ("dateDebut=12/03/2026+00:00:00+Z", 200),  # + for spaces is fine
+        ("dateDebut=12/03/2026+00:00:00+%2B0000", 200),
+        ("dateDebut=12/03/2026+00:00:00++0000", 400),  # raw + decodes to a space
+        ("dateDebut=12/03/2026+00:00:00+0000", 400),
+        ("dateDebut=12/03/2026+00:00:00+%2B0100", 400),
+        ("dateDebut=2026-03-12T00:00:00Z", 400),
+        ("dateDebut=12/03/2026", 400),
+        ("dateDebut=32/03/2026+00:00:00+Z", 400),
+    ],
+)
 def test_post_date_format(api, raw, status):
     r = api.post(f"{PATH}?individuId=7001&{raw}", json=BODY)
     assert r.status_code == status, r.json
@@ -111,14 +135,27 @@ def test_post_required_params_and_body(api):
     assert api.post(f"{PATH}?individuId=1", json=BODY).status_code == 400
     assert api.post(f"{PATH}?individuId=7001").status_code == 400
     assert api.post(f"{PATH}?individuId=7001", json={"map": {}}).status_code == 400
-    assert api.post(f"{PATH}?individuId=7001", json={"innerMap": {"map": {"LUNDI": {"AUTRE": []}}}}).status_code == 400
+    assert (
+        api.post(f"{PATH}?individuId=7001", json={"innerMap": {"map": {"LUNDI": {"AUTRE": []}}}}).status_code
+        == 400
+    )
 
 
-@pytest.mark.parametrize(("slot", "status"), [
-    ((0, 0, 8, 0), 200), ((18, 0, 23, 59), 200), ((20, 0, 24, 0), 200),
-    ((24, 0, 24, 0), 400), ((20, 0, 24, 30), 400), ((25, 0, 26, 0), 400), ((8, 60, 9, 0), 400),
-    ((9, 0, 8, 0), 400), ((9, 0, 9, 0), 400), ((-1, 0, 8, 0), 400),
-])
+@pytest.mark.parametrize(
+    ("slot", "status"),
+    [
+        ((0, 0, 8, 0), 200),
+        ((18, 0, 23, 59), 200),
+        ((20, 0, 24, 0), 200),
+        ((24, 0, 24, 0), 400),
+        ((20, 0, 24, 30), 400),
+        ((25, 0, 26, 0), 400),
+        ((8, 60, 9, 0), 400),
+        ((9, 0, 8, 0), 400),
+        ((9, 0, 9, 0), 400),
+        ((-1, 0, 8, 0), 400),
+    ],
+)
 def test_post_slot_validation(api, slot, status):
     assert api.post(f"{PATH}?individuId=7001", json=week_body({"MERCREDI": [slot]})).status_code == status
 
@@ -152,7 +189,10 @@ def test_delete_closes_current_and_starts_new_version(api, clock):
     # deleting the last slots closes the schedule with no new version
     clock.advance(minutes=5)
     ids = [x["id"] for x in current]
-    assert api.delete(f"{PATH}?individuId=7001&" + "&".join(f"horaireIndividuIds={i}" for i in ids)).status_code == 204
+    assert (
+        api.delete(f"{PATH}?individuId=7001&" + "&".join(f"horaireIndividuIds={i}" for i in ids)).status_code
+        == 204
+    )
     final = get(api)
     assert active(final, to_ms(clock.now)) == [] and len(final) == len(after)
 
@@ -165,7 +205,7 @@ def test_delete_errors(api):
     assert api.delete(f"{PATH}?individuId=7002&horaireIndividuIds={rows[0]['id']}").status_code == 400
     mixed = f"{PATH}?individuId=7001&horaireIndividuIds={rows[0]['id']}&horaireIndividuIds=999"
     assert api.delete(mixed).status_code == 400
-    assert get(api) == rows   # nothing applied
+    assert get(api) == rows  # nothing applied
 
 
 def test_delete_slot_of_closed_version_refused(api, clock):
