@@ -5,21 +5,21 @@ keyword-only arguments and return typed results (types.py) or raise an
 OceanError subclass (errors.py). Retry safety per method is declared here with
 `idempotent=`; http.py does the rest.
 """
+
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO
 
 import requests
-from urllib3.exceptions import HTTPError as Urllib3Error
 
-from . import parse
+from . import analysis, parse
 from .config import OceanConfig
-from .dates import format_fiche_date, format_ocean_datetime, to_epoch_ms
-from .errors import OceanRejected, OceanUnavailable
+from .dates import format_fiche_date, format_ocean_datetime
+from .errors import OceanRejected
 from .http import Transport
 from .ratelimit import NoRateLimit
 from .tokens import MemoryTokenStore
@@ -29,35 +29,36 @@ log = logging.getLogger("privacy.ocean")
 
 VP = "vieprivee/v1/"
 RECURRING = VP + "horairesViePriveeRecurrentesIndividu"
-EXCEPTIONAL_PLURAL = VP + "horairesViePriveeExceptionnellesIndividu"   # GET, DELETE
+EXCEPTIONAL_PLURAL = VP + "horairesViePriveeExceptionnellesIndividu"  # GET, DELETE
 EXCEPTIONAL_SINGULAR = VP + "horaireViePriveeExceptionnelleIndividu"  # POST (§6.6)
-ANALYSIS = "analyse/preformattedPrivacy"
-CHUNK = 64 * 1024
-
-RENDER_MODES = frozenset({
-    "BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS", "BY_DRIVER_WITH_HORAIRE_SYNTHESIS",
-    "BY_VEHICLE_WITHOUT_HORAIRE_SYNTHESIS", "BY_VEHICLE_WITH_HORAIRE_SYNTHESIS",
-    "BY_DRIVER_WITHOUT_HORAIRE_DETAIL", "BY_DRIVER_WITH_HORAIRE_DETAIL",
-    "BY_VEHICLE_WITHOUT_HORAIRE_DETAIL", "BY_VEHICLE_WITH_HORAIRE_DETAIL",
-    "BY_DRIVER_VEHICLE_FUNCTION_WITH_HORAIRE_SYNTHESIS", "BY_DRIVER_VEHICLE_FUNCTION_WITH_HORAIRE_DETAIL"})
-# The vendor spells it WIHOUT (§7); the correct English spelling is accepted and translated.
-CRITERIA = {"ALL": "ALL", "GEOLOCATION": "GEOLOCATION", "WIHOUT_GEOLOCATION": "WIHOUT_GEOLOCATION",
-            "WITHOUT_GEOLOCATION": "WIHOUT_GEOLOCATION"}
 
 
 class OceanClient:
-    def __init__(self, config: OceanConfig, *, token_store=None, rate_limiter=None,
-                 session: requests.Session | None = None, clock: Callable[[], float] | None = None,
-                 tz: str = "Europe/Paris", sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        config: OceanConfig,
+        *,
+        token_store=None,
+        rate_limiter=None,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] | None = None,
+        tz: str = "Europe/Paris",
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         """`clock` returns epoch seconds (default time.time); `tz` is the customer zone used to
         read ficheJour local times; `sleep` is injectable for tests (retries, login waits)."""
         self.config = config
         self.tz = tz
         self._clock = clock or time.time
         store = token_store if token_store is not None else MemoryTokenStore()
-        self._http = Transport(config, token_store=store,
-                               rate_limiter=rate_limiter or NoRateLimit(), session=session,
-                               clock=self._clock, sleep=sleep)
+        self._http = Transport(
+            config,
+            token_store=store,
+            rate_limiter=rate_limiter or NoRateLimit(),
+            session=session,
+            clock=self._clock,
+            sleep=sleep,
+        )
 
     def __repr__(self) -> str:
         return f"OceanClient(base_url={self.config.base_url!r}, customer_id={self.config.customer_id!r})"
@@ -99,8 +100,9 @@ class OceanClient:
         body = self._json("GET", "mobility/v1/entities")
         return [parse.entity(item) for item in parse.as_list(body, "entities")]
 
-    def assignment_history(self, *, vehicle_id: int | None = None,
-                           driver_id: int | None = None) -> list[Assignment]:
+    def assignment_history(
+        self, *, vehicle_id: int | None = None, driver_id: int | None = None
+    ) -> list[Assignment]:
         """`GET affectations_chauffeurs/historique` (§4.2, §10.15): under the restapi root;
         on 404 retried once without the `/restapi` segment."""
         params = {"idVehicule": vehicle_id, "idIndividu": driver_id}
@@ -118,8 +120,9 @@ class OceanClient:
     # -- §5 daily sheet ---------------------------------------------------------------
     def fiche_jour(self, *, vehicle_id: int, day: date) -> list[Step]:
         """`GET mobility/v1/ficheJour` (§5.1), date `dd/MM/yyyy`; local times read in `self.tz`."""
-        body = self._json("GET", "mobility/v1/ficheJour",
-                          params={"vehId": vehicle_id, "date": format_fiche_date(day)})
+        body = self._json(
+            "GET", "mobility/v1/ficheJour", params={"vehId": vehicle_id, "date": format_fiche_date(day)}
+        )
         return [parse.step(row, vehicle_id, self.tz) for row in parse.as_list(body, "fjRows")]
 
     # -- §6 vie privée: recurring ---------------------------------------------------------
@@ -128,12 +131,16 @@ class OceanClient:
         body = self._json("GET", RECURRING, params={"individuId": driver_id})
         return [parse.schedule_entry(item) for item in parse.as_list(body)]
 
-    def recurring_set(self, *, driver_id: int, inner_map: dict, start: datetime,
-                      end: datetime | None = None) -> None:
+    def recurring_set(
+        self, *, driver_id: int, inner_map: dict, start: datetime, end: datetime | None = None
+    ) -> None:
         """`POST …/horairesViePriveeRecurrentesIndividu` (§6.3): the WHOLE week in
         `{"innerMap": {"map": inner_map}}` — idempotent, hence retried."""
-        params = {"individuId": driver_id, "dateDebut": self._dt(start),
-                  "dateFin": self._dt(end) if end is not None else None}
+        params = {
+            "individuId": driver_id,
+            "dateDebut": self._dt(start),
+            "dateFin": self._dt(end) if end is not None else None,
+        }
         self._write("POST", RECURRING, idempotent=True, params=params, json={"innerMap": {"map": inner_map}})
 
     def recurring_delete(self, *, driver_id: int, slot_ids: list[int]) -> None:
@@ -148,20 +155,36 @@ class OceanClient:
             meaning = {e.id: e.signature for e in self.recurring_get(driver_id=driver_id) if e.id is not None}
         while pending:
             current = pending.pop(0)
-            self._write("DELETE", RECURRING, idempotent=False,
-                        params={"individuId": driver_id, "horaireIndividuIds": current})
+            self._write(
+                "DELETE",
+                RECURRING,
+                idempotent=False,
+                params={"individuId": driver_id, "horaireIndividuIds": current},
+            )
             if not pending:
                 return
-            now = self._now()
-            active = [e for e in self.recurring_get(driver_id=driver_id) if e.is_active(now)]
+            now = self._now()  # current or future versions (a future week may hold the slots too)
+            active = [
+                e
+                for e in self.recurring_get(driver_id=driver_id)
+                if e.valid_until is None or e.valid_until > now
+            ]
+            # newest version first: an older version may still hold the same slot until it closes
+            active.sort(key=lambda e: e.valid_from or datetime.min.replace(tzinfo=UTC), reverse=True)
             active_ids = {e.id for e in active}
             remapped: list[int] = []
             for old in pending:
                 if old in active_ids:
                     remapped.append(old)
                     continue
-                match = next((e for e in active if e.signature == meaning.get(old)
-                              and e.id not in remapped and e.id not in pending), None)
+                match = next(
+                    (
+                        e
+                        for e in active
+                        if e.signature == meaning.get(old) and e.id not in remapped and e.id not in pending
+                    ),
+                    None,
+                )
                 if match is None:
                     log.info("ocean recurring slot already gone after re-issue; skipping")
                     continue
@@ -174,74 +197,92 @@ class OceanClient:
         """`GET …/horairesViePriveeExceptionnellesIndividu` (§6.5, plural); sends both the FR
         (`dateDebut`/`dateFin`) and EN (`startDate`/`endDate`) window names (§10.7)."""
         s, e = self._dt(start), self._dt(end)
-        body = self._json("GET", EXCEPTIONAL_PLURAL, params={
-            "individuId": driver_id, "dateDebut": s, "dateFin": e, "startDate": s, "endDate": e})
+        body = self._json(
+            "GET",
+            EXCEPTIONAL_PLURAL,
+            params={"individuId": driver_id, "dateDebut": s, "dateFin": e, "startDate": s, "endDate": e},
+        )
         return [parse.exceptional_period(item) for item in parse.as_list(body)]
 
-    def exceptional_add(self, *, driver_id: int, start: datetime, end: datetime, label: str,
-                        update_id: int | None = None) -> None:
+    def exceptional_add(
+        self, *, driver_id: int, start: datetime, end: datetime, label: str, update_id: int | None = None
+    ) -> None:
         """`POST …/horaireViePriveeExceptionnelleIndividu` (§6.6, singular path, no body);
         `extensionIdToUpdate` only when updating. NOT retried on 5xx/timeouts."""
-        self._write("POST", EXCEPTIONAL_SINGULAR, idempotent=False, params={
-            "individuId": driver_id, "dateDebut": self._dt(start), "dateFin": self._dt(end),
-            "description": label, "extensionIdToUpdate": update_id})
+        self._write(
+            "POST",
+            EXCEPTIONAL_SINGULAR,
+            idempotent=False,
+            params={
+                "individuId": driver_id,
+                "dateDebut": self._dt(start),
+                "dateFin": self._dt(end),
+                "description": label,
+                "extensionIdToUpdate": update_id,
+            },
+        )
 
     def exceptional_delete(self, *, extension_id: int) -> None:
         """`DELETE …/horairesViePriveeExceptionnellesIndividu` (§6.7); id = `ExceptionalPeriod.delete_id`."""
-        self._write("DELETE", EXCEPTIONAL_PLURAL, idempotent=False,
-                    params={"horaireExtensionIds": extension_id})
+        self._write(
+            "DELETE", EXCEPTIONAL_PLURAL, idempotent=False, params={"horaireExtensionIds": extension_id}
+        )
 
     # -- §6.8 a-posteriori declaration ------------------------------------------------------------
-    def declare_step(self, *, code_exploitant: str, numero_embarque: int, step_id: int,
-                     private: bool) -> None:
+    def declare_step(
+        self, *, code_exploitant: str, numero_embarque: int, step_id: int, private: bool
+    ) -> None:
         """`POST vieprivee/v1/etapeViePriveePosteriori` (§6.8), query params only; idempotent."""
-        self._write("POST", VP + "etapeViePriveePosteriori", idempotent=True, params={
-            "idEtape": step_id, "numeroEmbarque": numero_embarque, "codeExploitant": code_exploitant,
-            "privacy": "true" if private else "false"})
+        self._write(
+            "POST",
+            VP + "etapeViePriveePosteriori",
+            idempotent=True,
+            params={
+                "idEtape": step_id,
+                "numeroEmbarque": numero_embarque,
+                "codeExploitant": code_exploitant,
+                "privacy": "true" if private else "false",
+            },
+        )
 
     # -- §7 analysis ------------------------------------------------------------------------------
-    @staticmethod
-    def _ids(values: Iterable[int]) -> list[int]:
-        return [int(v) for v in values if v is not None and int(v) != 0]  # never send 0 (§7)
-
-    def _analysis_body(self, start: datetime, end: datetime, render_mode: str, criteria: str,
-                       persons, entities, groups, vehicle_ids) -> dict:
-        if render_mode not in RENDER_MODES:
-            raise ValueError(f"unknown renderMode {render_mode!r}")
-        if criteria not in CRITERIA:
-            raise ValueError(f"unknown criteria {criteria!r}")
-        filters = {"persons": self._ids(persons), "entities": self._ids(entities),
-                   "groups": self._ids(groups), "vehicleIds": self._ids(vehicle_ids)}
-        return {"filter": {k: v for k, v in filters.items() if v}, "renderMode": render_mode,
-                "criteria": CRITERIA[criteria],
-                "periode": {"debut": to_epoch_ms(start), "fin": to_epoch_ms(end)}}
-
-    def preformatted_privacy(self, *, start: datetime, end: datetime, render_mode: str, criteria: str = "ALL",
-                             persons=(), entities=(), groups=(), vehicle_ids=(),
-                             read_timeout: float | None = None) -> bytes:
+    def preformatted_privacy(
+        self,
+        *,
+        start: datetime,
+        end: datetime,
+        render_mode: str,
+        criteria: str = "ALL",
+        persons=(),
+        entities=(),
+        groups=(),
+        vehicle_ids=(),
+        read_timeout: float | None = None,
+    ) -> bytes:
         """`POST analyse/preformattedPrivacy` (§7): returns the raw JSON bytes (a read → retried)."""
-        body = self._analysis_body(start, end, render_mode, criteria, persons, entities, groups, vehicle_ids)
-        resp = self._http.call("POST", ANALYSIS, json=body, idempotent=True, read_timeout=read_timeout)
+        body = analysis.body(start, end, render_mode, criteria, persons, entities, groups, vehicle_ids)
+        resp = self._http.call("POST", analysis.PATH, json=body, idempotent=True, read_timeout=read_timeout)
         return resp.content
 
-    def preformatted_privacy_to_file(self, *, fileobj: BinaryIO, start: datetime, end: datetime,
-                                     render_mode: str, criteria: str = "ALL", persons=(), entities=(),
-                                     groups=(), vehicle_ids=(), read_timeout: float | None = None) -> int:
+    def preformatted_privacy_to_file(
+        self,
+        *,
+        fileobj: BinaryIO,
+        start: datetime,
+        end: datetime,
+        render_mode: str,
+        criteria: str = "ALL",
+        persons=(),
+        entities=(),
+        groups=(),
+        vehicle_ids=(),
+        read_timeout: float | None = None,
+    ) -> int:
         """Same as `preformatted_privacy` but streams the body into `fileobj` in 64 KiB chunks
         (bounded memory); returns the number of bytes written. A cut mid-stream raises
         OceanUnavailable (the file then holds a partial body)."""
-        body = self._analysis_body(start, end, render_mode, criteria, persons, entities, groups, vehicle_ids)
-        resp = self._http.call("POST", ANALYSIS, json=body, idempotent=True, stream=True,
-                               read_timeout=read_timeout)
-        written = 0
-        try:
-            for chunk in resp.iter_content(chunk_size=CHUNK):
-                if chunk:
-                    fileobj.write(chunk)
-                    written += len(chunk)
-        except (requests.RequestException, Urllib3Error) as exc:
-            raise OceanUnavailable(f"Ocean analysis stream cut after {written} bytes "
-                                   f"({type(exc).__name__})") from None
-        finally:
-            resp.close()
-        return written
+        body = analysis.body(start, end, render_mode, criteria, persons, entities, groups, vehicle_ids)
+        resp = self._http.call(
+            "POST", analysis.PATH, json=body, idempotent=True, stream=True, read_timeout=read_timeout
+        )
+        return analysis.copy_stream(resp, fileobj)

@@ -1,4 +1,5 @@
 """Connection settings, passed in by the caller (no Django here)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,10 +9,10 @@ from .dates import ZONE_TOKENS
 
 @dataclass(frozen=True, slots=True)
 class OceanConfig:
-    base_url: str                      # e.g. https://v3.oceansystem.com/ocean/restapi (ocean-api §0, §10.1)
+    base_url: str  # e.g. https://v3.oceansystem.com/ocean/restapi (ocean-api §0, §10.1)
     login: str
     password: str = field(repr=False)
-    customer_id: int | None = None     # sent as customerId on every call when set (ocean-api §2)
+    customer_id: int | None = None  # sent as customerId on every call when set (ocean-api §2)
     zone_token: str = "+0000"  # noqa: S105 - not a secret; or "Z" (ocean-api §10.11)
     connect_timeout: float = 3.05
     read_timeout: float = 20.0
@@ -29,5 +30,7 @@ class OceanConfig:
             raise ValueError("max_retries must be >= 0")
 
     def __repr__(self) -> str:  # login/password stay out of logs and tracebacks
-        return (f"OceanConfig(base_url={self.base_url!r}, customer_id={self.customer_id!r}, "
-                f"zone_token={self.zone_token!r})")
+        return (
+            f"OceanConfig(base_url={self.base_url!r}, customer_id={self.customer_id!r}, "
+            f"zone_token={self.zone_token!r})"
+        )

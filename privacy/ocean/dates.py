@@ -9,6 +9,7 @@
 * ficheJour `date`/`heure` are customer-local wall-clock strings: see
   `to_utc_from_local` for the DST policy.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,8 @@ ZONE_TOKENS = ("+0000", "Z")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NUMERIC = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _OCEAN_DT = re.compile(
-    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+    r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
 _TIME = re.compile(r"^(\d{1,2})[:hH](\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?$")
 
 
@@ -89,8 +91,9 @@ def parse_ocean_time(value: object) -> datetime | None:
     if m:
         d, mo, y, hh, mi, ss, zone = m.groups()
         try:
-            dt = datetime(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0),
-                          tzinfo=_offset(zone))
+            dt = datetime(
+                int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), tzinfo=_offset(zone)
+            )
         except ValueError:
             return None
         return dt.astimezone(UTC)

@@ -5,6 +5,7 @@ Callers (views, Celery tasks) only need to know three things: retry later
 (`OceanAuthError`). Every message is safe to show: it never contains the token
 or the password, and upstream text is truncated.
 """
+
 from __future__ import annotations
 
 MAX_MESSAGE = 200
@@ -34,8 +35,14 @@ class OceanUnavailable(OceanError):
     the client is allowed to sleep.
     """
 
-    def __init__(self, message: str, *, status: int | None = None,
-                 retry_after: float | None = None, outcome_unknown: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        outcome_unknown: bool = False,
+    ) -> None:
         super().__init__(message, status=status)
         self.retry_after = retry_after
         self.outcome_unknown = outcome_unknown

@@ -6,6 +6,7 @@ property of each *call*, not of the HTTP method: some POSTs are idempotent
 periods). Log lines carry method + endpoint path + status + duration only —
 never the query string, body, token or password.
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,9 +39,17 @@ def _not_sent(exc: Exception) -> bool:
 
 
 class Transport:
-    def __init__(self, config, *, token_store, rate_limiter, session: requests.Session | None,
-                 clock: Callable[[], float], sleep: Callable[[float], None],
-                 rand: Callable[[float, float], float] = random.uniform) -> None:
+    def __init__(
+        self,
+        config,
+        *,
+        token_store,
+        rate_limiter,
+        session: requests.Session | None,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+        rand: Callable[[float, float], float] = random.uniform,
+    ) -> None:
         self.config = config
         self.session = session or requests.Session()
         self.limiter = rate_limiter
@@ -48,8 +57,9 @@ class Transport:
         self._sleep = sleep
         self._rand = rand
         self.last_login: LoginInfo | None = None
-        self.tokens = TokenManager(token_store, store_key(config.base_url, config.login),
-                                   self._login_token, clock=clock, sleep=sleep)
+        self.tokens = TokenManager(
+            token_store, store_key(config.base_url, config.login), self._login_token, clock=clock, sleep=sleep
+        )
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.config.base_url!r})"
@@ -64,7 +74,7 @@ class Transport:
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with 'equal jitter', capped by backoff_max."""
-        base = min(self.config.backoff_max, self.config.backoff_factor * (2 ** attempt))
+        base = min(self.config.backoff_max, self.config.backoff_factor * (2**attempt))
         return base / 2 + self._rand(0, base / 2)
 
     def _retry_after(self, resp: requests.Response) -> float | None:
@@ -81,9 +91,19 @@ class Transport:
             return None
 
     # -- one HTTP exchange with retries ---------------------------------------
-    def send(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
-             headers: dict | None = None, idempotent: bool, stream: bool = False,
-             base_url: str | None = None, read_timeout: float | None = None) -> requests.Response:
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json: Any = None,
+        headers: dict | None = None,
+        idempotent: bool,
+        stream: bool = False,
+        base_url: str | None = None,
+        read_timeout: float | None = None,
+    ) -> requests.Response:
         """Send with bounded retries; returns the last response (any status) or raises
         OceanUnavailable for network errors / transient statuses once retries are spent."""
         url = f"{(base_url or self.config.base_url).rstrip('/')}/{path}"
@@ -93,8 +113,16 @@ class Transport:
             self.limiter.acquire()
             started = time.monotonic()
             try:
-                resp = self.session.request(method, url, params=params, json=json, headers=headers,
-                                            timeout=timeout, stream=stream, allow_redirects=False)
+                resp = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    headers=headers,
+                    timeout=timeout,
+                    stream=stream,
+                    allow_redirects=False,
+                )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 elapsed = (time.monotonic() - started) * 1000
                 log.warning("ocean %s %s -> %s after %.0f ms", method, path, type(exc).__name__, elapsed)
@@ -105,7 +133,8 @@ class Transport:
                     continue
                 raise OceanUnavailable(
                     f"Ocean unreachable ({type(exc).__name__}) on {method} {path}",
-                    outcome_unknown=not idempotent and not _not_sent(exc)) from None
+                    outcome_unknown=not idempotent and not _not_sent(exc),
+                ) from None
             elapsed = (time.monotonic() - started) * 1000
             status = resp.status_code
             level = logging.DEBUG if status < 400 else logging.WARNING
@@ -116,8 +145,9 @@ class Transport:
             retry_after = self._retry_after(resp)
             if attempt >= self.config.max_retries or (retry_after or 0) > self.config.backoff_max:
                 resp.close()
-                raise OceanUnavailable(f"Ocean answered HTTP {status} on {method} {path}",
-                                       status=status, retry_after=retry_after)
+                raise OceanUnavailable(
+                    f"Ocean answered HTTP {status} on {method} {path}", status=status, retry_after=retry_after
+                )
             resp.close()
             self._sleep(retry_after if retry_after is not None else self._backoff(attempt))
             attempt += 1
@@ -132,8 +162,11 @@ class Transport:
         if status == 401:
             raise OceanAuthError(f"Ocean refused the session token on {method} {path}", status=401)
         if status in TRANSIENT or status >= 500:
-            raise OceanUnavailable(f"Ocean answered HTTP {status} on {method} {path}", status=status,
-                                   outcome_unknown=not idempotent and status != 429)
+            raise OceanUnavailable(
+                f"Ocean answered HTTP {status} on {method} {path}",
+                status=status,
+                outcome_unknown=not idempotent and status != 429,
+            )
         if 300 <= status < 400:
             raise OceanRejected(status, f"unexpected redirect on {method} {path}")
         raise OceanRejected(status, text or f"{method} {path}")
@@ -150,13 +183,15 @@ class Transport:
 
     def _authenticate(self) -> tuple[str, LoginInfo]:
         body = {"login": self.config.login, "password": self.config.password}
-        resp = self.send("POST", LOGIN_PATH, json=body, headers={"Accept": "application/json"},
-                         idempotent=True)
+        resp = self.send(
+            "POST", LOGIN_PATH, json=body, headers={"Accept": "application/json"}, idempotent=True
+        )
         if resp.status_code in (401, 403):
             text = self._safe(describe_error(resp.content))
             resp.close()
-            raise OceanAuthError(f"Ocean login refused (HTTP {resp.status_code}) {text}".strip(),
-                                 status=resp.status_code)
+            raise OceanAuthError(
+                f"Ocean login refused (HTTP {resp.status_code}) {text}".strip(), status=resp.status_code
+            )
         self.check(resp, "POST", LOGIN_PATH, True)
         payload = decode(resp.content)
         token = payload.get("token") if isinstance(payload, dict) else None
@@ -169,9 +204,18 @@ class Transport:
         return token, info
 
     # -- authenticated call -------------------------------------------------------
-    def call(self, method: str, path: str, *, params: dict | None = None, json: Any = None,
-             idempotent: bool, stream: bool = False, base_url: str | None = None,
-             read_timeout: float | None = None) -> requests.Response:
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json: Any = None,
+        idempotent: bool,
+        stream: bool = False,
+        base_url: str | None = None,
+        read_timeout: float | None = None,
+    ) -> requests.Response:
         """Authenticated request with customerId, one re-login + one replay on 401.
         Returns a 2xx response or raises an OceanError."""
         query = {k: v for k, v in (params or {}).items() if v is not None}
@@ -180,9 +224,17 @@ class Transport:
         token = self.tokens.current()
         for replay in (False, True):
             headers = {"Accept": "application/json", "X-AUTH-TOKEN": token}
-            resp = self.send(method, path, params=query, json=json, headers=headers,
-                             idempotent=idempotent, stream=stream, base_url=base_url,
-                             read_timeout=read_timeout)
+            resp = self.send(
+                method,
+                path,
+                params=query,
+                json=json,
+                headers=headers,
+                idempotent=idempotent,
+                stream=stream,
+                base_url=base_url,
+                read_timeout=read_timeout,
+            )
             if resp.status_code != 401:
                 self.check(resp, method, path, idempotent)
                 return resp
@@ -192,4 +244,3 @@ class Transport:
             # A 401 means the request was not processed: replaying is safe for every call.
             token = self.tokens.renew(stale=token)
         raise OceanAuthError(f"Ocean refused a fresh session token on {method} {path}", status=401)
-

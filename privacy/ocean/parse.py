@@ -1,6 +1,7 @@
 """JSON → typed results. Lenient: missing keys → None, wrong shapes → None,
 never KeyError. Section numbers refer to /work/shared/docs/ocean-api.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -90,9 +91,11 @@ def as_list(body: Any, *keys: str) -> list[dict]:
 
 def login_info(body: Any) -> LoginInfo:
     body = body if isinstance(body, dict) else {}
-    return LoginInfo(token_present=bool(body.get("token")),
-                     password_expiration_days=to_int(body.get("passwordExpirationRemainingDays")),
-                     additional=obj(body, "additionalAccountData"))
+    return LoginInfo(
+        token_present=bool(body.get("token")),
+        password_expiration_days=to_int(body.get("passwordExpirationRemainingDays")),
+        additional=obj(body, "additionalAccountData"),
+    )
 
 
 def driver(item: dict) -> Driver:
@@ -100,30 +103,45 @@ def driver(item: dict) -> Driver:
     veh = obj(item, "vehicleFieldsDTO")
     ent = obj(item, "entite")
     return Driver(
-        id=to_int(ind.get("id")), nom=to_str(ind.get("nomInd")), prenom=to_str(ind.get("prenomInd")),
-        matricule=to_str(ind.get("matriculeInd")), email=to_str(ind.get("email")),
-        gsm=to_str(ind.get("gsm")), civilite=CIVILITES.get(to_int(ind.get("idCivilite"))),
-        entity_id=to_int(ent.get("id")), entity_name=to_str(ent.get("nom")),
+        id=to_int(ind.get("id")),
+        nom=to_str(ind.get("nomInd")),
+        prenom=to_str(ind.get("prenomInd")),
+        matricule=to_str(ind.get("matriculeInd")),
+        email=to_str(ind.get("email")),
+        gsm=to_str(ind.get("gsm")),
+        civilite=CIVILITES.get(to_int(ind.get("idCivilite"))),
+        entity_id=to_int(ent.get("id")),
+        entity_name=to_str(ent.get("nom")),
         group_id=to_int(obj(item, "groupe").get("id")),
-        vehicle_id=to_int(veh.get("id")), vehicle_numero_embarque=to_int(veh.get("numeroEmbarque")),
+        vehicle_id=to_int(veh.get("id")),
+        vehicle_numero_embarque=to_int(veh.get("numeroEmbarque")),
         vehicle_immatriculation=to_str(veh.get("immatriculation")),
         has_user=bool(obj(item, "utilisateur").get("id") or obj(item, "utilisateur").get("loginUti")),
-        deleted=to_bool(ind.get("suppressionLogique")), raw=item)
+        deleted=to_bool(ind.get("suppressionLogique")),
+        raw=item,
+    )
 
 
 def vehicle(item: dict) -> Vehicle:
     veh = obj(item, "vehicle") or item  # tolerate a flat vehicle
     ent = obj(item, "entite")
     return Vehicle(
-        id=to_int(veh.get("id")), immatriculation=to_str(veh.get("immatriculation")),
+        id=to_int(veh.get("id")),
+        immatriculation=to_str(veh.get("immatriculation")),
         numero_embarque=to_int(veh.get("numeroEmbarque")),
         privacy_enabled=to_bool(veh.get("privacyEnabled")),
-        marque=to_str(veh.get("marque")), modele=to_str(veh.get("modele")),
-        description=to_str(veh.get("description")), motorisation=to_str(veh.get("typeMotorisation")),
-        energy_id=to_int(veh.get("idEnergie")), first_registration=to_date(veh.get("date1ereMec")),
-        entity_id=to_int(ent.get("id")), entity_name=to_str(ent.get("nom")),
+        marque=to_str(veh.get("marque")),
+        modele=to_str(veh.get("modele")),
+        description=to_str(veh.get("description")),
+        motorisation=to_str(veh.get("typeMotorisation")),
+        energy_id=to_int(veh.get("idEnergie")),
+        first_registration=to_date(veh.get("date1ereMec")),
+        entity_id=to_int(ent.get("id")),
+        entity_name=to_str(ent.get("nom")),
         driver_id=to_int(obj(item, "chauffeur").get("id")),
-        deleted=to_bool(veh.get("suppressionLogique")), raw=item)
+        deleted=to_bool(veh.get("suppressionLogique")),
+        raw=item,
+    )
 
 
 def entity(item: dict) -> Entity:
@@ -136,18 +154,27 @@ def assignment(item: dict) -> Assignment:
         id=to_int(link.get("id")),
         vehicle_id=to_int(link.get("idVehicule")) or to_int(obj(item, "vehicule").get("id")),
         driver_id=to_int(link.get("idIndividu")) or to_int(obj(item, "chauffeur").get("id")),
-        start=parse_ocean_time(link.get("dateDebut")), end=parse_ocean_time(link.get("dateFin")),
-        company_car=to_bool(link.get("isVehiculeFonction")), raw=item)
+        start=parse_ocean_time(link.get("dateDebut")),
+        end=parse_ocean_time(link.get("dateFin")),
+        company_car=to_bool(link.get("isVehiculeFonction")),
+        raw=item,
+    )
 
 
 def schedule_entry(item: dict) -> ScheduleEntry:
     h = obj(item, "horaire") or item
     return ScheduleEntry(
-        id=to_int(item.get("id")), day=to_str(h.get("idJourSemaine")), type=to_str(h.get("typeHoraires")),
-        start_hour=to_int(h.get("debutHeure")), start_minute=to_int(h.get("debutMinute")),
-        end_hour=to_int(h.get("finHeure")), end_minute=to_int(h.get("finMinute")),
-        valid_from=parse_ocean_time(item.get("debut")), valid_until=parse_ocean_time(item.get("fin")),
-        raw=item)
+        id=to_int(item.get("id")),
+        day=to_str(h.get("idJourSemaine")),
+        type=to_str(h.get("typeHoraires")),
+        start_hour=to_int(h.get("debutHeure")),
+        start_minute=to_int(h.get("debutMinute")),
+        end_hour=to_int(h.get("finHeure")),
+        end_minute=to_int(h.get("finMinute")),
+        valid_from=parse_ocean_time(item.get("debut")),
+        valid_until=parse_ocean_time(item.get("fin")),
+        raw=item,
+    )
 
 
 def exceptional_period(item: dict) -> ExceptionalPeriod:
@@ -159,13 +186,19 @@ def exceptional_period(item: dict) -> ExceptionalPeriod:
         slots = (schedule_entry(item),)
     else:
         slots = ()
-    author = to_str(user.get("loginUti")) or (" ".join(
-        p for p in (to_str(user.get("prenomUti")), to_str(user.get("nomUti"))) if p) or None)
+    author = to_str(user.get("loginUti")) or (
+        " ".join(p for p in (to_str(user.get("prenomUti")), to_str(user.get("nomUti"))) if p) or None
+    )
     return ExceptionalPeriod(
-        id=to_int(item.get("id")), extension_id=to_int(ext.get("id")),
+        id=to_int(item.get("id")),
+        extension_id=to_int(ext.get("id")),
         label=to_str(ext.get("description")) or to_str(item.get("description")),
-        start=parse_ocean_time(item.get("debut")), end=parse_ocean_time(item.get("fin")),
-        slots=slots, author=author, raw=item)
+        start=parse_ocean_time(item.get("debut")),
+        end=parse_ocean_time(item.get("fin")),
+        slots=slots,
+        author=author,
+        raw=item,
+    )
 
 
 def step_point(pos: dict, tz_name: str) -> StepPoint:
@@ -174,22 +207,34 @@ def step_point(pos: dict, tz_name: str) -> StepPoint:
     name = " ".join(p for p in (to_str(drv.get("prenom")), to_str(drv.get("nom"))) if p) or None
     return StepPoint(
         when=parse_local_date_time(pos.get("date"), pos.get("heure"), tz_name),
-        date_text=to_str(pos.get("date")), time_text=to_str(pos.get("heure")),
-        latitude=to_float(pos.get("latitudeY")), longitude=to_float(pos.get("longitudeX")),
-        address=to_str(addr.get("address")), postal_code=to_str(addr.get("postalCode")),
-        town=to_str(addr.get("town")), country=to_str(addr.get("country")),
-        driver_matricule=to_str(drv.get("matricule")), driver_name=name,
-        poi=to_str(obj(pos, "poi").get("nom")), etat=to_str(pos.get("etat")))
+        date_text=to_str(pos.get("date")),
+        time_text=to_str(pos.get("heure")),
+        latitude=to_float(pos.get("latitudeY")),
+        longitude=to_float(pos.get("longitudeX")),
+        address=to_str(addr.get("address")),
+        postal_code=to_str(addr.get("postalCode")),
+        town=to_str(addr.get("town")),
+        country=to_str(addr.get("country")),
+        driver_matricule=to_str(drv.get("matricule")),
+        driver_name=name,
+        poi=to_str(obj(pos, "poi").get("nom")),
+        etat=to_str(pos.get("etat")),
+    )
 
 
 def step(item: dict, vehicle_id: int | None, tz_name: str) -> Step:
     ms = to_float(item.get("dureeMs"))
     return Step(
-        id=to_int(item.get("id")), vehicle_id=vehicle_id, kind=to_str(item.get("type")),
-        anomaly=to_str(item.get("anomalyType")), distance_m=to_int(item.get("distanceMeter")),
+        id=to_int(item.get("id")),
+        vehicle_id=vehicle_id,
+        kind=to_str(item.get("type")),
+        anomaly=to_str(item.get("anomalyType")),
+        distance_m=to_int(item.get("distanceMeter")),
         duration_s=None if ms is None else int(round(ms / 1000)),
-        start=step_point(obj(item, "posDeb"), tz_name), end=step_point(obj(item, "posFin"), tz_name),
-        raw=item)
+        start=step_point(obj(item, "posDeb"), tz_name),
+        end=step_point(obj(item, "posFin"), tz_name),
+        raw=item,
+    )
 
 
 def decode(content: bytes) -> Any:

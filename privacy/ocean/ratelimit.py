@@ -7,6 +7,7 @@ go negative) and the caller sleeps outside any lock until its slot comes, so
 waiting callers are served roughly in arrival order with one round trip each.
 A wait longer than `max_wait` is not reserved and raises OceanUnavailable.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -31,8 +32,9 @@ class NoRateLimit:
         return "NoRateLimit()"
 
 
-def _reserve(tokens: float | None, ts: float | None, now: float, rate: float, burst: float,
-             max_wait: float) -> tuple[float, float, float | None]:
+def _reserve(
+    tokens: float | None, ts: float | None, now: float, rate: float, burst: float, max_wait: float
+) -> tuple[float, float, float | None]:
     """Pure bucket step → (tokens, ts, wait) — wait None means "refused"."""
     if tokens is None or ts is None:
         tokens, ts = burst, now
@@ -44,8 +46,9 @@ def _reserve(tokens: float | None, ts: float | None, now: float, rate: float, bu
 
 
 class _Bucket:
-    def __init__(self, rate: float, burst: float | None, max_wait: float,
-                 sleep: Callable[[float], None]) -> None:
+    def __init__(
+        self, rate: float, burst: float | None, max_wait: float, sleep: Callable[[float], None]
+    ) -> None:
         if rate <= 0:
             raise ValueError("rate must be > 0 requests per second")
         self.rate = float(rate)
@@ -94,9 +97,16 @@ class RedisTokenBucket(_Bucket):
     all hosts). If Redis is unreachable the limiter fails OPEN (logs a warning):
     losing the throttle is better than taking the whole portal down."""
 
-    def __init__(self, redis_client, key: str = "ocean:ratelimit", rate: float = DEFAULT_MAX_RPS,
-                 burst: float | None = None, *, max_wait: float = 30.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        redis_client,
+        key: str = "ocean:ratelimit",
+        rate: float = DEFAULT_MAX_RPS,
+        burst: float | None = None,
+        *,
+        max_wait: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         super().__init__(rate, burst, max_wait, sleep)
         self.redis = redis_client
         self.key = key
@@ -118,10 +128,16 @@ class FileTokenBucket(_Bucket):
     """The same bucket for processes on one machine: a small JSON state file
     guarded by `fcntl.flock` (embedded deployments without Redis)."""
 
-    def __init__(self, path: str | os.PathLike, rate: float = DEFAULT_MAX_RPS,
-                 burst: float | None = None, *, max_wait: float = 30.0,
-                 sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        rate: float = DEFAULT_MAX_RPS,
+        burst: float | None = None,
+        *,
+        max_wait: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         super().__init__(rate, burst, max_wait, sleep)
         self.path = os.fspath(path)
         self._clock = clock
@@ -137,8 +153,9 @@ class FileTokenBucket(_Bucket):
                 state = json.loads(raw) if raw else {}
             except ValueError:
                 state = {}
-            tokens, ts, wait = _reserve(state.get("tokens"), state.get("ts"), self._clock(),
-                                        self.rate, self.burst, self.max_wait)
+            tokens, ts, wait = _reserve(
+                state.get("tokens"), state.get("ts"), self._clock(), self.rate, self.burst, self.max_wait
+            )
             data = json.dumps({"tokens": tokens, "ts": ts}).encode()
             os.lseek(fd, 0, os.SEEK_SET)
             os.ftruncate(fd, 0)

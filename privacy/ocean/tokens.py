@@ -5,6 +5,7 @@ passes Django's shared cache so web, worker and CLI processes reuse one token.
 Stored value: `{"token": str, "issued_at": epoch seconds}` under a key derived
 from a hash of base_url+login (the login itself never appears in a key).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,8 @@ from typing import Any
 
 log = logging.getLogger("privacy.ocean")
 
-RENEW_AFTER = 11.5 * 3600   # renew before the documented 12 h expiry
-LOCK_TIMEOUT = 30           # seconds a login lock may be held
+RENEW_AFTER = 11.5 * 3600  # renew before the documented 12 h expiry
+LOCK_TIMEOUT = 30  # seconds a login lock may be held
 POLL = 0.1
 
 
@@ -70,8 +71,16 @@ class TokenManager:
     """Single-flight login: `add(lock_key)` elects one renewer; the others poll
     the store briefly for the new token (then log in themselves if it never comes)."""
 
-    def __init__(self, store, key: str, login_fn: Callable[[], str], *,
-                 clock: Callable[[], float], sleep: Callable[[float], None], wait: float = 25.0) -> None:
+    def __init__(
+        self,
+        store,
+        key: str,
+        login_fn: Callable[[], str],
+        *,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+        wait: float = 25.0,
+    ) -> None:
         self.store = store
         self.key = key
         self.lock_key = key + ":lock"

@@ -4,6 +4,7 @@ Every type keeps the original JSON item in `raw` (unknown keys included), so
 nothing the API sends is lost; `raw` is excluded from repr/eq to keep logs short.
 Missing optional keys become None (see parse.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ def _raw() -> dict:
 @dataclass(frozen=True, slots=True)
 class LoginInfo:
     """Result of `auth/authenticate2` (ocean-api §1.1) — the token itself is never exposed."""
+
     token_present: bool
     password_expiration_days: int | None
     additional: dict = field(default_factory=dict)
@@ -32,6 +34,7 @@ class Entity:
 @dataclass(frozen=True, slots=True)
 class Driver:
     """One `individus/list` item (ocean-api §3.1). `civilite` is "MR"/"MME"/"MLLE" or None."""
+
     id: int | None
     nom: str | None
     prenom: str | None
@@ -57,6 +60,7 @@ class Driver:
 @dataclass(frozen=True, slots=True)
 class Vehicle:
     """One `vehicule_engin/vehicles` item (ocean-api §4.1)."""
+
     id: int | None
     immatriculation: str | None
     numero_embarque: int | None
@@ -77,6 +81,7 @@ class Vehicle:
 @dataclass(frozen=True, slots=True)
 class Assignment:
     """One `affectations_chauffeurs/historique` item (ocean-api §4.2); end None = open."""
+
     id: int | None
     vehicle_id: int | None
     driver_id: int | None
@@ -91,6 +96,7 @@ class ScheduleEntry:
     """One schedule slot version (ocean-api §6.1/§6.2). `id` is the horaireIndividu id
     (value for `horaireIndividuIds`); hours are kept as given (24:00 and 23:59 both
     possible). valid_until None = open-ended."""
+
     id: int | None
     day: str | None
     type: str | None
@@ -117,6 +123,7 @@ class ScheduleEntry:
 @dataclass(frozen=True, slots=True)
 class ExceptionalPeriod:
     """One exceptional private-life period (ocean-api §6.5)."""
+
     id: int | None
     extension_id: int | None
     label: str | None
@@ -140,6 +147,7 @@ class ExceptionalPeriod:
 class StepPoint:
     """`posDeb`/`posFin` of a ficheJour row (ocean-api §5.1). `when` is aware UTC,
     built from the local `date`+`heure` texts (kept as date_text/time_text)."""
+
     when: datetime | None
     date_text: str | None
     time_text: str | None
@@ -158,6 +166,7 @@ class StepPoint:
 @dataclass(frozen=True, slots=True)
 class Step:
     """One ficheJour row; `id` is the idEtape used by the a-posteriori flip (ocean-api §5.2)."""
+
     id: int | None
     vehicle_id: int | None
     kind: str | None

@@ -1,4 +1,5 @@
 """Fixtures for the Océan client tests (no Django needed)."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,6 +44,7 @@ def make_client(config, sleeps):
         kw.setdefault("sleep", sleeps)
         kw.setdefault("token_store", MemoryTokenStore())
         return OceanClient(cfg or config, **kw)
+
     return make
 
 

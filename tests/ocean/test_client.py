@@ -1,4 +1,5 @@
 """Each method: path, query, body, headers, timeouts, customerId, success/refusal bodies."""
+
 import io
 import json
 from datetime import UTC, date, datetime
@@ -52,7 +53,9 @@ def test_every_call_has_token_customer_id_and_explicit_timeouts(client, rsps):
 
 def test_redirects_are_not_followed(client, rsps):
     # the token header must never travel to another host
-    rsps.add(responses.GET, f"{BASE}/mobility/v1/entities", status=302, headers={"Location": "https://evil.test/"})
+    rsps.add(
+        responses.GET, f"{BASE}/mobility/v1/entities", status=302, headers={"Location": "https://evil.test/"}
+    )
     with pytest.raises(OceanRejected) as err:
         client.entities()
     assert err.value.status == 302
@@ -76,8 +79,12 @@ def test_individus_criteria_are_repeated_query_params(client, rsps):
 
 
 def test_vehicles_filter_by_plate(client, rsps):
-    rsps.add(responses.GET, f"{BASE}/vehicule_engin/vehicles", json=load("vehicles.json"),
-             match=[matchers.query_param_matcher({"customerId": "1110000000", "immatriculation": "AB-123-CD"})])
+    rsps.add(
+        responses.GET,
+        f"{BASE}/vehicule_engin/vehicles",
+        json=load("vehicles.json"),
+        match=[matchers.query_param_matcher({"customerId": "1110000000", "immatriculation": "AB-123-CD"})],
+    )
     assert [v.numero_embarque for v in client.vehicles(immatriculation="AB-123-CD")] == [2, 3]
 
 
@@ -90,8 +97,11 @@ def test_entities_envelope_and_bare_list(client, rsps):
 
 def test_assignment_history_and_its_404_fallback(client, rsps):
     rsps.add(responses.GET, f"{BASE}/affectations_chauffeurs/historique", status=404)
-    rsps.add(responses.GET, "https://ocean.test/ocean/affectations_chauffeurs/historique",
-             json=load("assignments.json"))
+    rsps.add(
+        responses.GET,
+        "https://ocean.test/ocean/affectations_chauffeurs/historique",
+        json=load("assignments.json"),
+    )
     got = client.assignment_history(driver_id=7001)
     assert [a.id for a in got] == [301, 300]
     first, second = api_calls(rsps)
@@ -130,13 +140,28 @@ def test_recurring_get(client, rsps):
 
 def test_recurring_set_sends_the_week_in_inner_map_and_encodes_plus(client, rsps):
     rsps.add(responses.POST, f"{VP}/horairesViePriveeRecurrentesIndividu", json=True)
-    week = {"LUNDI": {"VIE_PRIVEE": [{"idJourSemaine": "LUNDI", "typeHoraires": "VIE_PRIVEE", "debutHeure": 0,
-                                      "debutMinute": 0, "finHeure": 8, "finMinute": 0}]}}
+    week = {
+        "LUNDI": {
+            "VIE_PRIVEE": [
+                {
+                    "idJourSemaine": "LUNDI",
+                    "typeHoraires": "VIE_PRIVEE",
+                    "debutHeure": 0,
+                    "debutMinute": 0,
+                    "finHeure": 8,
+                    "finMinute": 0,
+                }
+            ]
+        }
+    }
     client.recurring_set(driver_id=7001, inner_map=week, start=START)
     req = rsps.calls[-1].request
     assert json.loads(req.body) == {"innerMap": {"map": week}}
-    assert query(rsps.calls[-1]) == {"individuId": ["7001"], "dateDebut": ["24/11/2025 00:00:00 +0000"],
-                                     "customerId": ["1110000000"]}
+    assert query(rsps.calls[-1]) == {
+        "individuId": ["7001"],
+        "dateDebut": ["24/11/2025 00:00:00 +0000"],
+        "customerId": ["1110000000"],
+    }
     assert "dateDebut=24%2F11%2F2025+00%3A00%3A00+%2B0000" in req.url  # '+' of the zone is %2B
     client.recurring_set(driver_id=7001, inner_map={}, start=START, end=END)
     assert query(rsps.calls[-1])["dateFin"] == ["30/11/2025 23:59:59 +0000"]
@@ -158,8 +183,11 @@ def test_naive_datetimes_are_refused_before_any_request(client, rsps):
 def test_recurring_delete_single_id(client, rsps):
     rsps.add(responses.DELETE, f"{VP}/horairesViePriveeRecurrentesIndividu", status=204)
     client.recurring_delete(driver_id=7001, slot_ids=[1110000002])
-    assert query(rsps.calls[-1]) == {"individuId": ["7001"], "horaireIndividuIds": ["1110000002"],
-                                     "customerId": ["1110000000"]}
+    assert query(rsps.calls[-1]) == {
+        "individuId": ["7001"],
+        "horaireIndividuIds": ["1110000002"],
+        "customerId": ["1110000000"],
+    }
 
 
 def test_recurring_delete_remaps_reissued_ids(client, rsps):
@@ -184,7 +212,9 @@ def test_recurring_delete_remaps_reissued_ids(client, rsps):
 
 
 def test_exceptional_list_sends_both_window_names(client, rsps):
-    rsps.add(responses.GET, f"{VP}/horairesViePriveeExceptionnellesIndividu", json=load("exceptional_fr.json"))
+    rsps.add(
+        responses.GET, f"{VP}/horairesViePriveeExceptionnellesIndividu", json=load("exceptional_fr.json")
+    )
     (period,) = client.exceptional_list(driver_id=7001, start=START, end=END)
     assert period.delete_id == 18524
     q = query(rsps.calls[-1])
@@ -195,13 +225,21 @@ def test_exceptional_list_sends_both_window_names(client, rsps):
 
 def test_exceptional_add_uses_the_singular_path_and_no_body(client, rsps):
     rsps.add(responses.POST, f"{VP}/horaireViePriveeExceptionnelleIndividu", body="true")
-    client.exceptional_add(driver_id=7001, start=datetime(2027, 12, 25, tzinfo=UTC),
-                           end=datetime(2027, 12, 26, tzinfo=UTC), label="NOEL")
+    client.exceptional_add(
+        driver_id=7001,
+        start=datetime(2027, 12, 25, tzinfo=UTC),
+        end=datetime(2027, 12, 26, tzinfo=UTC),
+        label="NOEL",
+    )
     req = rsps.calls[-1].request
     assert req.body is None
-    assert query(rsps.calls[-1]) == {"individuId": ["7001"], "dateDebut": ["25/12/2027 00:00:00 +0000"],
-                                     "dateFin": ["26/12/2027 00:00:00 +0000"], "description": ["NOEL"],
-                                     "customerId": ["1110000000"]}
+    assert query(rsps.calls[-1]) == {
+        "individuId": ["7001"],
+        "dateDebut": ["25/12/2027 00:00:00 +0000"],
+        "dateFin": ["26/12/2027 00:00:00 +0000"],
+        "description": ["NOEL"],
+        "customerId": ["1110000000"],
+    }
     client.exceptional_add(driver_id=7001, start=START, end=END, label="X", update_id=18524)
     assert query(rsps.calls[-1])["extensionIdToUpdate"] == ["18524"]
 
@@ -216,15 +254,29 @@ def test_exceptional_delete_uses_the_plural_path(client, rsps):
 def test_declare_step(client, rsps, private):
     rsps.add(responses.POST, f"{VP}/etapeViePriveePosteriori", json=[{"boolean": True}])
     client.declare_step(code_exploitant="1110000001", numero_embarque=2, step_id=1110000401, private=private)
-    assert query(rsps.calls[-1]) == {"idEtape": ["1110000401"], "numeroEmbarque": ["2"],
-                                     "codeExploitant": ["1110000001"], "privacy": [str(private).lower()],
-                                     "customerId": ["1110000000"]}
+    assert query(rsps.calls[-1]) == {
+        "idEtape": ["1110000401"],
+        "numeroEmbarque": ["2"],
+        "codeExploitant": ["1110000001"],
+        "privacy": [str(private).lower()],
+        "customerId": ["1110000000"],
+    }
     assert rsps.calls[-1].request.body is None
 
 
-@pytest.mark.parametrize(("status", "kwargs"), [
-    (200, {"json": True}), (200, {"json": [True]}), (200, {"json": [{"oceanStatus": "OK"}]}),
-    (200, {"json": {}}), (200, {"body": ""}), (201, {"body": ""}), (204, {}), (200, {"body": "True"})])
+@pytest.mark.parametrize(
+    ("status", "kwargs"),
+    [
+        (200, {"json": True}),
+        (200, {"json": [True]}),
+        (200, {"json": [{"oceanStatus": "OK"}]}),
+        (200, {"json": {}}),
+        (200, {"body": ""}),
+        (201, {"body": ""}),
+        (204, {}),
+        (200, {"body": "True"}),
+    ],
+)
 def test_write_success_bodies(client, rsps, status, kwargs):
     rsps.add(responses.POST, f"{VP}/etapeViePriveePosteriori", status=status, **kwargs)
     client.declare_step(code_exploitant="1", numero_embarque=2, step_id=3, private=True)
@@ -240,21 +292,30 @@ def test_write_refusal_bodies(client, rsps, body):
 
 def test_preformatted_privacy_body(client, rsps):
     rsps.add(responses.POST, f"{BASE}/analyse/preformattedPrivacy", json=load("analysis.json"))
-    raw = client.preformatted_privacy(start=START, end=END, render_mode="BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS",
-                                      persons=[7001, 0], groups=[0], vehicle_ids=(5001,))
+    raw = client.preformatted_privacy(
+        start=START,
+        end=END,
+        render_mode="BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS",
+        persons=[7001, 0],
+        groups=[0],
+        vehicle_ids=(5001,),
+    )
     assert json.loads(raw) == load("analysis.json")
     req = rsps.calls[-1].request
     assert json.loads(req.body) == {
         "filter": {"persons": [7001], "vehicleIds": [5001]},  # empty/0 filters omitted
-        "renderMode": "BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS", "criteria": "ALL",
-        "periode": {"debut": 1763942400000, "fin": 1764547199000}}
+        "renderMode": "BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS",
+        "criteria": "ALL",
+        "periode": {"debut": 1763942400000, "fin": 1764547199000},
+    }
     assert query(rsps.calls[-1]) == {"customerId": ["1110000000"]}
 
 
 def test_preformatted_privacy_vendor_spelling_and_validation(client, rsps):
     rsps.add(responses.POST, f"{BASE}/analyse/preformattedPrivacy", json=[])
-    client.preformatted_privacy(start=START, end=END, render_mode="BY_VEHICLE_WITH_HORAIRE_DETAIL",
-                                criteria="WITHOUT_GEOLOCATION")
+    client.preformatted_privacy(
+        start=START, end=END, render_mode="BY_VEHICLE_WITH_HORAIRE_DETAIL", criteria="WITHOUT_GEOLOCATION"
+    )
     assert json.loads(rsps.calls[-1].request.body)["criteria"] == "WIHOUT_GEOLOCATION"
     with pytest.raises(ValueError):
         client.preformatted_privacy(start=START, end=END, render_mode="BY_NOTHING")
@@ -265,7 +326,8 @@ def test_preformatted_privacy_streams_to_a_file(client, rsps):
     rsps.add(responses.POST, f"{BASE}/analyse/preformattedPrivacy", body=big)
     out = io.BytesIO()
     written = client.preformatted_privacy_to_file(
-        fileobj=out, start=START, end=END, render_mode="BY_DRIVER_WITH_HORAIRE_DETAIL", entities=[123])
+        fileobj=out, start=START, end=END, render_mode="BY_DRIVER_WITH_HORAIRE_DETAIL", entities=[123]
+    )
     assert written == len(big) and out.getvalue() == big
     assert rsps.calls[-1].request.req_kwargs["stream"] is True
     assert json.loads(rsps.calls[-1].request.body)["filter"] == {"entities": [123]}

@@ -28,11 +28,22 @@ def test_it_formats_fiche_dates():
     assert format_fiche_date(date(2025, 11, 4)) == "04/11/2025"
 
 
-@pytest.mark.parametrize("value", [
-    1767222000000, "1767222000000", 1767222000000.0, "2025-12-31T23:00:00Z", "2025-12-31T23:00:00.000Z",
-    "2025-12-31T23:00:00+00:00", "2026-01-01T00:00:00+01:00", "2025-12-31T23:00:00.000+0000",
-    "31/12/2025 23:00:00 Z", "31/12/2025 23:00:00 +0000", "2025-12-31 23:00:00",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        1767222000000,
+        "1767222000000",
+        1767222000000.0,
+        "2025-12-31T23:00:00Z",
+        "2025-12-31T23:00:00.000Z",
+        "2025-12-31T23:00:00+00:00",
+        "2026-01-01T00:00:00+01:00",
+        "2025-12-31T23:00:00.000+0000",
+        "31/12/2025 23:00:00 Z",
+        "31/12/2025 23:00:00 +0000",
+        "2025-12-31 23:00:00",
+    ],
+)
 def test_it_parses_every_documented_time_shape(value):
     assert parse_ocean_time(value) == datetime(2025, 12, 31, 23, 0, tzinfo=UTC)
 
@@ -44,19 +55,19 @@ def test_it_returns_none_for_missing_or_garbage(value):
 
 def test_the_documented_examples():
     assert parse_ocean_time(1829692800000) == datetime(2027, 12, 25, tzinfo=UTC)
-    assert parse_ocean_time("2025-11-25T13:49:33.102Z") == datetime(2025, 11, 25, 13, 49, 33, 102000, tzinfo=UTC)
+    assert parse_ocean_time("2025-11-25T13:49:33.102Z") == datetime(
+        2025, 11, 25, 13, 49, 33, 102000, tzinfo=UTC
+    )
 
 
-@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1),
-                    timezones=st.just(UTC)))
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)))
 def test_epoch_ms_round_trips(dt):
     dt = dt.replace(microsecond=dt.microsecond // 1000 * 1000)
     assert parse_ocean_time(to_epoch_ms(dt)) == dt
     assert parse_ocean_time(dt.isoformat()) == dt
 
 
-@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 1, 1),
-                    timezones=st.just(UTC)))
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2090, 1, 1), timezones=st.just(UTC)))
 def test_formatted_params_parse_back(dt):
     dt = dt.replace(microsecond=0)
     assert parse_ocean_time(format_ocean_datetime(dt)) == dt
@@ -64,8 +75,12 @@ def test_formatted_params_parse_back(dt):
 
 
 def test_local_to_utc_ordinary_days():
-    assert to_utc_from_local(datetime(2026, 1, 15, 8, 0), "Europe/Paris") == datetime(2026, 1, 15, 7, tzinfo=UTC)
-    assert to_utc_from_local(datetime(2026, 7, 15, 8, 0), "Europe/Paris") == datetime(2026, 7, 15, 6, tzinfo=UTC)
+    assert to_utc_from_local(datetime(2026, 1, 15, 8, 0), "Europe/Paris") == datetime(
+        2026, 1, 15, 7, tzinfo=UTC
+    )
+    assert to_utc_from_local(datetime(2026, 7, 15, 8, 0), "Europe/Paris") == datetime(
+        2026, 7, 15, 6, tzinfo=UTC
+    )
 
 
 def test_local_to_utc_spring_gap_is_shifted_forward():
@@ -85,17 +100,23 @@ def test_aware_input_is_just_converted():
     assert to_utc_from_local(dt, "Europe/Paris") == datetime(2026, 1, 1, 10, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("d", "t", "expected"), [
-    ("24/11/2025", "08:15:00", datetime(2025, 11, 24, 7, 15, tzinfo=UTC)),
-    ("24/11/2025", "08:15", datetime(2025, 11, 24, 7, 15, tzinfo=UTC)),
-    ("24/11/2025", "8h15", datetime(2025, 11, 24, 7, 15, tzinfo=UTC)),
-    ("2025-11-24", "08:15:00.250", datetime(2025, 11, 24, 7, 15, 0, 250000, tzinfo=UTC)),
-    ("24/11/2025", "24:00", datetime(2025, 11, 24, 23, 0, tzinfo=UTC)),
-    ("24/11/2025", None, datetime(2025, 11, 23, 23, 0, tzinfo=UTC)),
-    ("2025-11-24T07:15:00Z", None, datetime(2025, 11, 24, 7, 15, tzinfo=UTC)),
-    ("2025-11-24T08:15:00", None, datetime(2025, 11, 24, 7, 15, tzinfo=UTC)),
-    (1764000000000, "ignored", datetime.fromtimestamp(1764000000, UTC)),
-    ("", "08:00", None), (None, None, None), ("24/11/2025", "bad", None), ("99/99/2025", "08:00", None),
-])
+@pytest.mark.parametrize(
+    ("d", "t", "expected"),
+    [
+        ("24/11/2025", "08:15:00", datetime(2025, 11, 24, 7, 15, tzinfo=UTC)),
+        ("24/11/2025", "08:15", datetime(2025, 11, 24, 7, 15, tzinfo=UTC)),
+        ("24/11/2025", "8h15", datetime(2025, 11, 24, 7, 15, tzinfo=UTC)),
+        ("2025-11-24", "08:15:00.250", datetime(2025, 11, 24, 7, 15, 0, 250000, tzinfo=UTC)),
+        ("24/11/2025", "24:00", datetime(2025, 11, 24, 23, 0, tzinfo=UTC)),
+        ("24/11/2025", None, datetime(2025, 11, 23, 23, 0, tzinfo=UTC)),
+        ("2025-11-24T07:15:00Z", None, datetime(2025, 11, 24, 7, 15, tzinfo=UTC)),
+        ("2025-11-24T08:15:00", None, datetime(2025, 11, 24, 7, 15, tzinfo=UTC)),
+        (1764000000000, "ignored", datetime.fromtimestamp(1764000000, UTC)),
+        ("", "08:00", None),
+        (None, None, None),
+        ("24/11/2025", "bad", None),
+        ("99/99/2025", "08:00", None),
+    ],
+)
 def test_fiche_jour_local_date_and_time(d, t, expected):
     assert parse_local_date_time(d, t, "Europe/Paris") == expected

@@ -1,4 +1,5 @@
 """Retries, error mapping, token life cycle and secret hygiene."""
+
 import json
 import logging
 import threading
@@ -61,12 +62,13 @@ def test_503_every_time_is_bounded_then_unavailable(client, rsps, sleeps, config
     assert n_calls(rsps, ENTITIES) == config.max_retries + 1
     assert len(sleeps) == config.max_retries
     for attempt, delay in enumerate(sleeps):  # exponential with equal jitter
-        base = min(config.backoff_max, config.backoff_factor * 2 ** attempt)
+        base = min(config.backoff_max, config.backoff_factor * 2**attempt)
         assert base / 2 <= delay <= base
 
 
 def test_backoff_is_capped(make_client, login_ok, rsps, sleeps):
     from privacy.ocean import OceanConfig
+
     cfg = OceanConfig(base_url=BASE, login="u", password="p", max_retries=6, backoff_factor=1, backoff_max=4)
     rsps.add(responses.GET, ENTITIES, status=502)
     with pytest.raises(OceanUnavailable):
@@ -105,10 +107,21 @@ def test_500_on_a_non_idempotent_write_is_not_retried(client, rsps, sleeps):
     assert n_calls(rsps, f"{VP}/horaireViePriveeExceptionnelleIndividu") == 1 and sleeps == []
 
 
-@pytest.mark.parametrize(("method", "path", "call"), [
-    ("DELETE", "horairesViePriveeExceptionnellesIndividu", lambda c: c.exceptional_delete(extension_id=1)),
-    ("DELETE", "horairesViePriveeRecurrentesIndividu", lambda c: c.recurring_delete(driver_id=1, slot_ids=[2])),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "call"),
+    [
+        (
+            "DELETE",
+            "horairesViePriveeExceptionnellesIndividu",
+            lambda c: c.exceptional_delete(extension_id=1),
+        ),
+        (
+            "DELETE",
+            "horairesViePriveeRecurrentesIndividu",
+            lambda c: c.recurring_delete(driver_id=1, slot_ids=[2]),
+        ),
+    ],
+)
 @pytest.mark.parametrize("failure", [{"status": 503}, {"body": requests.ReadTimeout("t")}])
 def test_non_idempotent_deletes_are_not_retried(client, rsps, sleeps, method, path, call, failure):
     rsps.add(method, f"{VP}/{path}", **failure)
@@ -127,12 +140,19 @@ def test_non_idempotent_write_is_resent_when_it_provably_was_not_processed(clien
     assert n_calls(rsps, url) == 3 and len(sleeps) == 2
 
 
-@pytest.mark.parametrize(("path", "call"), [
-    ("etapeViePriveePosteriori",
-     lambda c: c.declare_step(code_exploitant="1", numero_embarque=2, step_id=3, private=True)),
-    ("horairesViePriveeRecurrentesIndividu",
-     lambda c: c.recurring_set(driver_id=1, inner_map={}, start=START)),
-])
+@pytest.mark.parametrize(
+    ("path", "call"),
+    [
+        (
+            "etapeViePriveePosteriori",
+            lambda c: c.declare_step(code_exploitant="1", numero_embarque=2, step_id=3, private=True),
+        ),
+        (
+            "horairesViePriveeRecurrentesIndividu",
+            lambda c: c.recurring_set(driver_id=1, inner_map={}, start=START),
+        ),
+    ],
+)
 def test_idempotent_writes_are_retried(client, rsps, sleeps, path, call):
     rsps.add(responses.POST, f"{VP}/{path}", status=500)
     rsps.add(responses.POST, f"{VP}/{path}", json=True)
@@ -144,7 +164,10 @@ def test_analysis_is_retried_as_a_read(client, rsps):
     url = f"{BASE}/analyse/preformattedPrivacy"
     rsps.add(responses.POST, url, status=503)
     rsps.add(responses.POST, url, json=[])
-    assert client.preformatted_privacy(start=START, end=END, render_mode="BY_DRIVER_WITH_HORAIRE_DETAIL") == b"[]"
+    assert (
+        client.preformatted_privacy(start=START, end=END, render_mode="BY_DRIVER_WITH_HORAIRE_DETAIL")
+        == b"[]"
+    )
 
 
 @pytest.mark.parametrize("status", [400, 403, 404, 422])
@@ -254,8 +277,13 @@ def test_no_secret_in_logs_reprs_or_errors(client, rsps, caplog, config):
         client.entities()
     with pytest.raises(OceanAuthError) as auth:
         client.vehicles()
-    texts = [r.getMessage() for r in caplog.records] + [repr(client), repr(config), str(rejected.value),
-                                                       str(auth.value), repr(rejected.value)]
+    texts = [r.getMessage() for r in caplog.records] + [
+        repr(client),
+        repr(config),
+        str(rejected.value),
+        str(auth.value),
+        repr(rejected.value),
+    ]
     assert any("mobility/v1/entities -> 400" in t for t in texts)
     for text in texts:
         assert TOKEN not in text and PASSWORD not in text and "api.user" not in text

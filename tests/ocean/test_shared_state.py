@@ -1,4 +1,5 @@
 """Cross-process behaviour: one login shared through a store; rate limits in Redis / a file."""
+
 from __future__ import annotations
 
 import fcntl
@@ -94,6 +95,7 @@ class FileStore:
                 return False
             d[key] = [value, timeout and time.time() + timeout]
             return True
+
         return self._locked(op)
 
     def delete(self, key):
@@ -105,6 +107,7 @@ class RedisStore:
 
     def __init__(self, url: str) -> None:
         import redis
+
         self.r = redis.Redis.from_url(url)
 
     def get(self, key, default=None):
@@ -127,7 +130,9 @@ def _store(spec):
 
 
 def _call_entities(base_url, spec, barrier, results):
-    client = OceanClient(OceanConfig(base_url=base_url, login="demo", password="demo"), token_store=_store(spec))
+    client = OceanClient(
+        OceanConfig(base_url=base_url, login="demo", password="demo"), token_store=_store(spec)
+    )
     barrier.wait()
     results.put([e.id for e in client.entities()])
 
@@ -168,6 +173,7 @@ def _hammer(make_spec, n, barrier, results):
     kind, arg, rate, burst = make_spec
     if kind == "redis":
         import redis
+
         bucket = RedisTokenBucket(redis.Redis.from_url(REDIS_URL), key=arg, rate=rate, burst=burst)
     else:
         bucket = FileTokenBucket(arg, rate=rate, burst=burst)
@@ -194,6 +200,7 @@ def _timed_across_processes(spec, per_process):
 def redis_key():
     need_server("127.0.0.1", 6379, "Redis")
     import redis
+
     key = f"test:ocean:ratelimit:{uuid.uuid4().hex}"
     yield key
     redis.Redis.from_url(REDIS_URL).delete(key)
@@ -213,6 +220,7 @@ def test_file_bucket_is_shared_between_processes(tmp_path):
 
 def test_redis_bucket_refuses_beyond_max_wait(redis_key):
     import redis
+
     bucket = RedisTokenBucket(redis.Redis.from_url(REDIS_URL), key=redis_key, rate=1, burst=1, max_wait=0.5)
     bucket.acquire()
     with pytest.raises(OceanUnavailable):
@@ -221,8 +229,9 @@ def test_redis_bucket_refuses_beyond_max_wait(redis_key):
 
 def test_file_bucket_refuses_beyond_max_wait(tmp_path):
     sleeps = []
-    bucket = FileTokenBucket(tmp_path / "b.json", rate=1, burst=2, max_wait=1.5, sleep=sleeps.append,
-                             clock=lambda: 1000.0)
+    bucket = FileTokenBucket(
+        tmp_path / "b.json", rate=1, burst=2, max_wait=1.5, sleep=sleeps.append, clock=lambda: 1000.0
+    )
     bucket.acquire()
     bucket.acquire()
     bucket.acquire()  # waits 1 s for its slot
@@ -236,6 +245,7 @@ def test_redis_bucket_fails_open_when_redis_is_down(caplog):
     import redis
     from redis.backoff import NoBackoff
     from redis.retry import Retry
+
     dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0))
     bucket = RedisTokenBucket(dead, key="x", rate=1, burst=1)
     bucket.acquire()
