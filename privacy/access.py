@@ -116,3 +116,19 @@ def role_required(*roles: str, allow_admin: bool = True):
         return wrapper
 
     return decorator
+
+
+def current_customer(request) -> Customer:
+    """The customer a page works on: the user's own; an administrator picks one with ``?customer=``
+    (default: the first). 404 when there is none to show."""
+    user = request.user
+    if not is_admin(user):
+        if user.customer is None:
+            raise PermissionDenied
+        return user.customer
+    wanted = request.GET.get("customer", "")
+    queryset = Customer.objects.order_by("name", "pk")
+    customer = queryset.filter(pk=int(wanted)).first() if wanted.isdigit() else queryset.first()
+    if customer is None:
+        raise Http404
+    return customer

@@ -8,8 +8,16 @@ from privacy.access import is_admin
 from privacy.models import Role
 
 # (url name, label, roles allowed; "admin" = staff). Later issues add their pages here.
+# Entries whose URL does not exist (yet) are skipped.
 NAV_ITEMS = [
     ("privacy:home", _("Home"), {Role.MANAGER, Role.DRIVER, Role.HR, "admin"}),
+    ("privacy:drivers", _("Drivers"), {Role.MANAGER, "admin"}),
+    ("privacy:templates", _("Templates"), {Role.MANAGER, "admin"}),
+    ("privacy:declarations", _("Declarations"), {Role.MANAGER, "admin"}),
+    ("privacy:my_trips", _("My trips"), {Role.DRIVER}),
+    ("privacy:my_schedule", _("My private hours"), {Role.DRIVER}),
+    ("privacy:reports", _("Reports"), {Role.HR, "admin"}),
+    ("privacy:benefit", _("Benefit in kind"), {Role.HR, "admin"}),
 ]
 
 

@@ -106,3 +106,35 @@ def logged_in(user: User | None, **kwargs) -> Client:
 def login():
     """``login(user)`` → a test client logged in as ``user`` (None = anonymous)."""
     return logged_in
+
+
+# --- The Ocean simulator -------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def _sim_server(tmp_path_factory):
+    from ocean_sim.testing import SimServer
+
+    with SimServer(db_path=str(tmp_path_factory.mktemp("ocean-sim") / "sim.sqlite3")) as server:
+        yield server
+
+
+@pytest.fixture
+def sim(_sim_server, settings):
+    """The simulator in its seeded state, with the portal's settings pointing at it.
+
+    Faults, stats and writes are reset before each test; each test starts with no cached token.
+    """
+    from privacy.services.ocean import ocean_clients_reset
+
+    _sim_server.reset()
+    _sim_server.clear_faults()
+    _sim_server.reset_stats()
+    settings.OCEAN_BASE_URL = _sim_server.base_url
+    settings.OCEAN_LOGIN = "demo"
+    settings.OCEAN_PASSWORD = "demo"
+    settings.OCEAN_CUSTOMER_ID = 1110000000
+    settings.OCEAN_CODE_EXPLOITANT = "1110000001"
+    settings.OCEAN_MAX_RETRIES = 2
+    ocean_clients_reset()
+    yield _sim_server
+    _sim_server.clear_faults()
+    ocean_clients_reset()

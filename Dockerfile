@@ -1,0 +1,19 @@
+# Production image: gunicorn + whitenoise; the same image runs web, worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    STATIC_MANIFEST=True VAR_DIR=/app/var
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+# Translations and hashed static files are built into the image (SECRET_KEY only for the build step).
+RUN SECRET_KEY=build-only python manage.py compilemessages --ignore '.venv/*' -v0 \
+ && SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
+RUN useradd --create-home --uid 1000 portal && mkdir -p /app/var && chown -R portal /app/var
+USER portal
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"
+CMD ["gunicorn", "ocean_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--access-logfile", "-"]

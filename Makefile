@@ -1,0 +1,38 @@
+# Ocean Portal — `make run` starts everything on the embedded default; `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+PORT   ?= 8000
+
+.PHONY: install messages run test lint e2e bench clean
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+# French translations are compiled in the build (never committed): needs GNU gettext's msgfmt.
+messages: install
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install GNU gettext (apt-get install gettext)"; exit 1; }
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v0
+
+run: messages
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py demo_setup
+	@echo "Ocean Portal: http://127.0.0.1:$(PORT)/  (Ocean simulator on http://127.0.0.1:8001, Ctrl-C stops all)"
+	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+# Tests keep their files under var/test so they never touch the demo's data.
+test: messages
+	rm -rf var/test
+	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf var staticfiles .pytest_cache
