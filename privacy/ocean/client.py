@@ -84,6 +84,10 @@ class OceanClient:
         """Force a login (`POST auth/authenticate2`, §1.1) and store the token for every process."""
         return self._http.login()
 
+    def ensure_token(self) -> None:
+        """Make sure a valid token exists (shared store first, a single-flight login otherwise)."""
+        self._http.tokens.current()
+
     # -- §3 / §4 reference data -----------------------------------------------------
     def individus_list(self, *, criteria: list[str] | None = None) -> list[Driver]:
         """`POST individus/list` (§3.1); criteria (WITH_VEHICLE, …) as repeated query params."""

@@ -143,7 +143,12 @@ class FileTokenBucket(_Bucket):
         self._clock = clock
 
     def _take(self) -> float | None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            log.warning("ocean rate limiter: state file unusable (%s), not throttling", type(exc).__name__)
+            return 0.0
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             raw = b""

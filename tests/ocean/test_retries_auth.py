@@ -314,3 +314,29 @@ def test_rate_limiter_refusal_is_unavailable(make_client, rsps):
     with pytest.raises(OceanUnavailable):
         make_client(rate_limiter=Full()).entities()
     assert len(rsps.calls) == 0
+
+
+def test_ensure_token_logs_in_only_when_needed(make_client, login_ok, rsps):
+    store = MemoryTokenStore()
+    make_client(token_store=store).ensure_token()
+    make_client(token_store=store).ensure_token()
+    assert n_calls(rsps, LOGIN) == 1
+
+
+def test_a_cut_analysis_stream_is_unavailable(client, rsps):
+    import io
+
+    from privacy.ocean import analysis
+
+    class Cut:
+        def iter_content(self, chunk_size):
+            yield b"x" * 10
+            raise requests.exceptions.ChunkedEncodingError("cut")
+
+        def close(self):
+            self.closed = True
+
+    resp, out = Cut(), io.BytesIO()
+    with pytest.raises(OceanUnavailable) as err:
+        analysis.copy_stream(resp, out)
+    assert "after 10 bytes" in str(err.value) and resp.closed

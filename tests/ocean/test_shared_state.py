@@ -258,3 +258,11 @@ def test_bucket_arguments_are_validated(tmp_path):
         FileTokenBucket(tmp_path / "x", rate=0)
     with pytest.raises(ValueError):
         FileTokenBucket(tmp_path / "x", rate=1, burst=0.5)
+
+
+def test_file_bucket_creates_its_directory_and_fails_open_when_unusable(tmp_path, caplog):
+    FileTokenBucket(tmp_path / "var" / "sub" / "bucket", rate=5).acquire()
+    assert (tmp_path / "var" / "sub" / "bucket").exists()
+    (tmp_path / "file").write_text("")
+    FileTokenBucket(tmp_path / "file" / "bucket", rate=5).acquire()  # parent is a file
+    assert "not throttling" in caplog.text
