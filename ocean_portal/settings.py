@@ -169,7 +169,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat runs in UTC: crontabs in a DST zone misfire on change days (style.md §4.11).
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
-    "heartbeat": {"task": "privacy.tasks.beat_heartbeat", "schedule": 60.0, "options": {"expires": 90}},
+    "heartbeat": {"task": "privacy.tasks.core.beat_heartbeat", "schedule": 60.0, "options": {"expires": 90}},
 }
 
 # --- Ocean ----------------------------------------------------------------------------------

@@ -1,0 +1,4 @@
+"""Celery tasks, one module per area; Celery's autodiscovery imports this package."""
+from .core import BEAT_HEARTBEAT_KEY, beat_heartbeat, ping
+
+__all__ = ["BEAT_HEARTBEAT_KEY", "beat_heartbeat", "ping"]
