@@ -65,9 +65,9 @@ class Transport:
         return f"Transport(base_url={self.config.base_url!r})"
 
     # -- helpers -------------------------------------------------------------
-    def _safe(self, text: str) -> str:
+    def _safe(self, text: str, token: str | None = None) -> str:
         """Scrub secrets from any text that may end up in an exception or a log."""
-        for secret in (self.config.password, (self.tokens._local or {}).get("token")):
+        for secret in (self.config.password, token, (self.tokens._local or {}).get("token")):
             if secret and len(secret) >= 4:
                 text = text.replace(secret, "***")
         return text
@@ -152,12 +152,14 @@ class Transport:
             self._sleep(retry_after if retry_after is not None else self._backoff(attempt))
             attempt += 1
 
-    def check(self, resp: requests.Response, method: str, path: str, idempotent: bool) -> None:
+    def check(
+        self, resp: requests.Response, method: str, path: str, idempotent: bool, token: str | None = None
+    ) -> None:
         """Map a non-2xx response to the error hierarchy (2xx: return)."""
         status = resp.status_code
         if 200 <= status < 300:
             return
-        text = self._safe(describe_error(resp.content))
+        text = self._safe(describe_error(resp.content), token)
         resp.close()
         if status == 401:
             raise OceanAuthError(f"Ocean refused the session token on {method} {path}", status=401)
@@ -236,7 +238,7 @@ class Transport:
                 read_timeout=read_timeout,
             )
             if resp.status_code != 401:
-                self.check(resp, method, path, idempotent)
+                self.check(resp, method, path, idempotent, token)
                 return resp
             resp.close()
             if replay:

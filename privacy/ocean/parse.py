@@ -263,15 +263,16 @@ def is_refusal(body: Any) -> bool:
 
 
 def describe_error(content: bytes) -> str:
-    """Best-effort upstream error text (no schema documented, ocean-api §10.18)."""
+    """Best-effort upstream error text (no schema documented, ocean-api §10.18). Not truncated
+    here: secrets are scrubbed first, then OceanError truncates."""
     body = decode(content)
     if isinstance(body, dict):
         for key in ("message", "errorMessage", "error_description", "error", "detail", "title"):
             if isinstance(body.get(key), str) and body[key].strip():
                 return body[key]
-        return json.dumps(body, ensure_ascii=False)[:300]
+        return json.dumps(body, ensure_ascii=False)
     if isinstance(body, list) and body and isinstance(body[0], dict):
         return describe_error(json.dumps(body[0]).encode())
     if body is None:
         return ""
-    return re.sub(r"<[^>]*>", " ", str(body))[:300]  # HTML error pages: keep the text only
+    return re.sub(r"<[^>]*>", " ", str(body))  # HTML error pages: keep the text only

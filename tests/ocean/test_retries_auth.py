@@ -340,3 +340,21 @@ def test_a_cut_analysis_stream_is_unavailable(client, rsps):
     with pytest.raises(OceanUnavailable) as err:
         analysis.copy_stream(resp, out)
     assert "after 10 bytes" in str(err.value) and resp.closed
+
+
+def test_a_token_read_from_the_shared_store_is_scrubbed_too(make_client, rsps, config):
+    store = MemoryTokenStore()
+    store.set(store_key(config.base_url, config.login), {"token": TOKEN2, "issued_at": time.time()}, 60)
+    rsps.add(responses.GET, ENTITIES, status=400, json={"message": f"token {TOKEN2} has no right"})
+    with pytest.raises(OceanRejected) as err:
+        make_client(token_store=store).entities()
+    assert TOKEN2 not in str(err.value) and "***" in err.value.message
+    assert n_calls(rsps, LOGIN) == 0
+
+
+def test_a_token_straddling_the_truncation_point_is_still_scrubbed(client, rsps):
+    rsps.add(responses.GET, ENTITIES, status=400, json={"detail": "x" * 150 + TOKEN})
+    client.authenticate()
+    with pytest.raises(OceanRejected) as err:
+        client.entities()
+    assert TOKEN[:20] not in err.value.message and len(err.value.message) <= 200
