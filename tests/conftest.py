@@ -61,8 +61,8 @@ def manager(customer) -> User:
 
 @pytest.fixture
 def scoped_manager(customer) -> User:
-    """A manager limited to entity 2 only."""
-    return make_user("scoped", role=Role.MANAGER, customer=customer, entity_ids=[2])
+    """A manager limited to the simulator's entity 122 (Agence Paris)."""
+    return make_user("scoped", role=Role.MANAGER, customer=customer, entity_ids=[122])
 
 
 @pytest.fixture

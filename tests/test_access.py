@@ -18,8 +18,8 @@ def test_a_manager_sees_and_changes_drivers_of_their_customer(manager, driver_re
 
 
 def test_a_manager_with_an_entity_scope_sees_only_those_entities(scoped_manager, customer):
-    assert access.can_view_driver(scoped_manager, DriverRef(customer.pk, 7001, entity_id=2))
-    assert not access.can_view_driver(scoped_manager, DriverRef(customer.pk, 7001, entity_id=1))
+    assert access.can_view_driver(scoped_manager, DriverRef(customer.pk, 7001, entity_id=122))
+    assert not access.can_view_driver(scoped_manager, DriverRef(customer.pk, 7001, entity_id=121))
     assert not access.can_view_driver(scoped_manager, DriverRef(customer.pk, 7001, entity_id=None))
 
 
