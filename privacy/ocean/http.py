@@ -26,6 +26,13 @@ from .types import LoginInfo
 
 log = logging.getLogger("privacy.ocean")
 
+# A body cut mid-read (ChunkedEncodingError) counts as a network failure, like a reset.
+NETWORK_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
 LOGIN_PATH = "auth/authenticate2"
 
@@ -123,7 +130,7 @@ class Transport:
                     stream=stream,
                     allow_redirects=False,
                 )
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except NETWORK_ERRORS as exc:
                 elapsed = (time.monotonic() - started) * 1000
                 log.warning("ocean %s %s -> %s after %.0f ms", method, path, type(exc).__name__, elapsed)
                 retryable = idempotent or _not_sent(exc)

@@ -358,3 +358,14 @@ def test_a_token_straddling_the_truncation_point_is_still_scrubbed(client, rsps)
     with pytest.raises(OceanRejected) as err:
         client.entities()
     assert TOKEN[:20] not in err.value.message and len(err.value.message) <= 200
+
+
+def test_a_body_cut_mid_read_is_a_network_error(client, rsps, sleeps):
+    rsps.add(responses.GET, ENTITIES, body=requests.exceptions.ChunkedEncodingError("cut"))
+    rsps.add(responses.GET, ENTITIES, json={"entities": []})
+    assert client.entities() == []
+    url = f"{VP}/horairesViePriveeExceptionnellesIndividu"
+    rsps.add(responses.DELETE, url, body=requests.exceptions.ChunkedEncodingError("cut"))
+    with pytest.raises(OceanUnavailable) as err:
+        client.exceptional_delete(extension_id=1)
+    assert err.value.outcome_unknown and n_calls(rsps, url) == 1
