@@ -1,0 +1,184 @@
+"""What every subcommand shares: the customer context, input parsing and JSON output.
+
+Input times follow the issue: ISO-8601, a time without offset is the customer's local wall-clock
+time (DST-safe through ``privacy.ocean.to_utc_from_local``); output times are ISO in the customer's
+zone with the offset, so a script never has to guess.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from privacy.ocean import to_utc_from_local
+
+log = logging.getLogger("privacy.cli")
+
+CLI_TARGET = "manage.py ocean"  # audit entries written by the command line say so
+
+
+class CliError(Exception):
+    """A user mistake or a refused request: the message goes to stderr, exit code 1."""
+
+
+class Cli:
+    """The default customer (settings ``OCEAN_*``, plus its ``Customer`` row when there is one)."""
+
+    def __init__(self, *, now: datetime | None = None) -> None:
+        self.now = (now or timezone.now()).astimezone(UTC)
+
+    @cached_property
+    def customer(self):
+        from privacy.models import Customer
+
+        try:
+            return Customer.objects.filter(ocean_customer_id=settings.OCEAN_CUSTOMER_ID).first()
+        except DatabaseError:  # no database yet (fresh VAR_DIR): settings alone are enough
+            return None
+
+    @cached_property
+    def tz_name(self) -> str:
+        return self.customer.time_zone if self.customer is not None else settings.TIME_ZONE
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+    @cached_property
+    def client(self):
+        from privacy.services.ocean import ocean_client
+
+        return ocean_client(self.customer)
+
+    @cached_property
+    def code_exploitant(self) -> str:
+        if self.customer is not None and self.customer.code_exploitant:
+            return self.customer.code_exploitant
+        return settings.OCEAN_CODE_EXPLOITANT
+
+    # -- input --------------------------------------------------------------------------------
+    def instant(self, text: str, flag: str) -> datetime:
+        """ISO-8601 → aware UTC; without an offset the time is the customer's local time."""
+        try:
+            value = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise CliError(
+                _("%(flag)s: “%(value)s” is not an ISO date and time (for example 2027-12-25T00:00).")
+                % {"flag": flag, "value": text}
+            ) from None
+        return to_utc_from_local(value, self.tz_name)
+
+    def future_instant(self, text: str | None, flag: str) -> datetime:
+        """Like ``instant`` (default: now), refused when in the past: Ocean never changes the past."""
+        if text is None:
+            return self.now
+        value = self.instant(text, flag)
+        if value < self.now:
+            raise CliError(
+                _("%(flag)s %(value)s is in the past: Ocean never changes the past. Nothing was sent.")
+                % {"flag": flag, "value": self.local(value)}
+            )
+        return value
+
+    def local_midnight(self, day: date) -> datetime:
+        return to_utc_from_local(datetime.combine(day, time(0, 0)), self.tz_name)
+
+    def local(self, value: datetime | None) -> str | None:
+        return None if value is None else value.astimezone(self.tz).isoformat(timespec="seconds")
+
+    def local_days(self, start: datetime, end: datetime) -> list[date]:
+        """The customer-local days touched by [start, end)."""
+        first = start.astimezone(self.tz).date()
+        last = (end - timedelta(microseconds=1)).astimezone(self.tz).date()
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+    # -- output -------------------------------------------------------------------------------
+    def plain(self, value: Any) -> Any:
+        """Dataclasses (without ``raw``), dates and lazy texts → JSON-able values."""
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {
+                f.name: self.plain(getattr(value, f.name))
+                for f in dataclasses.fields(value)
+                if f.name != "raw"
+            }
+        if isinstance(value, datetime):
+            return self.local(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {str(k): self.plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return [self.plain(v) for v in value]
+        if isinstance(value, Promise):
+            return str(value)
+        return value
+
+    def dumps(self, value: Any) -> str:
+        return json.dumps(self.plain(value), ensure_ascii=False, indent=2)
+
+    # -- audit --------------------------------------------------------------------------------
+    def audit(
+        self,
+        action: str,
+        *,
+        driver_id: int | None = None,
+        before: Any = None,
+        after: Any = None,
+        upstream_result: str = "ok",
+    ) -> str | None:
+        """Record a change made from the command line; returns a warning when the log is unusable.
+
+        The change is already done upstream at this point, so a broken database must not turn it
+        into a failure (a script would send it again): the caller prints the warning instead.
+        """
+        from privacy.services.audit import audit_record
+
+        try:
+            audit_record(
+                actor=None,
+                action=action,
+                customer=self.customer,
+                driver_id=driver_id,
+                target=CLI_TARGET,
+                before=self.plain(before),
+                after=self.plain(after),
+                upstream_result=upstream_result,
+            )
+        except DatabaseError as exc:
+            log.warning("cli audit entry not written (%s)", type(exc).__name__)
+            return _(
+                "Warning: the change was made but could not be written to the audit log (%(error)s)."
+            ) % {"error": type(exc).__name__}
+        return None
+
+
+def parse_day(text: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(
+            _("%(flag)s: “%(value)s” is not a date in YYYY-MM-DD format.") % {"flag": flag, "value": text}
+        ) from None
+
+
+def day_range(
+    first: str, last: str, *, max_days: int, first_flag: str = "--from", last_flag: str = "--to"
+) -> tuple[date, date]:
+    """Two inclusive YYYY-MM-DD bounds, in order and at most ``max_days`` long."""
+    start, end = parse_day(first, first_flag), parse_day(last, last_flag)
+    if end < start:
+        raise CliError(_("%(last)s must not be before %(first)s.") % {"last": last_flag, "first": first_flag})
+    if (end - start).days + 1 > max_days:
+        raise CliError(_("The period is limited to %(days)s days.") % {"days": max_days})
+    return start, end

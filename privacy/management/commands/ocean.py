@@ -1,0 +1,187 @@
+"""`manage.py ocean …` — the Ocean API from the command line, for scripts.
+
+JSON on stdout, a message on stderr and exit code 1 on any error (usage errors included). Reads the
+`OCEAN_*` settings, so it works against the simulator or any Ocean-compatible server, and shares the
+token and the rate limit with the web and the workers. The work is done in ``privacy.cli``.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from privacy.cli import fleet, report, schedules
+from privacy.cli.common import Cli, CliError
+from privacy.ocean import OceanAuthError, OceanError, OceanRejected, OceanUnavailable
+from privacy.ocean.analysis import RENDER_MODES
+from privacy.week import WeekValidationError
+
+ISO_HELP = _lazy("ISO date and time; without an offset it is the customer's local time (2027-12-25T00:00)")
+
+
+def _add_driver(parser, required: bool = True) -> None:
+    parser.add_argument("--driver", type=int, required=required, metavar="ID", help=_lazy("Ocean driver id"))
+
+
+def _build_schedule(sub) -> None:
+    schedule = sub.add_parser("schedule", help=_lazy("recurring private-life week of a driver"))
+    actions = schedule.add_subparsers(dest="schedule_action", required=True, metavar="{show,set,delete}")
+    show = actions.add_parser("show", help=_lazy("the active week (and upcoming versions)"))
+    _add_driver(show)
+    show.add_argument("--history", action="store_true", help=_lazy("also list closed versions"))
+    put = actions.add_parser("set", help=_lazy("replace the week from --from (default now)"))
+    _add_driver(put)
+    put.add_argument(
+        "--file",
+        required=True,
+        metavar="WEEK.json",
+        help=_lazy('{"LUNDI": [["00:00","08:00"],["18:00","23:59"]], …}'),
+    )
+    put.add_argument("--from", dest="start", metavar="ISO", help=ISO_HELP)
+    put.add_argument("--until", metavar="ISO", help=ISO_HELP)
+    delete = actions.add_parser("delete", help=_lazy("delete one slot (ids from `schedule show`)"))
+    _add_driver(delete)
+    delete.add_argument("--slot", type=int, required=True, metavar="SLOT_ID")
+
+
+def _build_periods(sub) -> None:
+    periods = sub.add_parser("periods", help=_lazy("exceptional private-life periods of a driver"))
+    actions = periods.add_subparsers(dest="periods_action", required=True, metavar="{list,add,delete}")
+    listing = actions.add_parser(
+        "list", help=_lazy("periods overlapping a window (default: -1 month, +2 years)")
+    )
+    _add_driver(listing)
+    listing.add_argument("--from", dest="start", metavar="ISO", help=ISO_HELP)
+    listing.add_argument("--to", dest="end", metavar="ISO", help=ISO_HELP)
+    add = actions.add_parser("add", help=_lazy("add a period, or change one with --update"))
+    _add_driver(add)
+    add.add_argument("--label", required=True, metavar="TEXT")
+    add.add_argument("--from", dest="start", required=True, metavar="ISO", help=ISO_HELP)
+    add.add_argument("--to", dest="end", required=True, metavar="ISO", help=ISO_HELP)
+    add.add_argument("--update", type=int, metavar="PERIOD_ID", help=_lazy("id shown by `periods list`"))
+    delete = actions.add_parser("delete", help=_lazy("delete a period that has not started yet"))
+    delete.add_argument(
+        "--period", type=int, required=True, metavar="PERIOD_ID", help=_lazy("id shown by `periods list`")
+    )
+
+
+def _build(parser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sub.add_parser("ping", help=_lazy("log in and show the account's state"))
+    drivers = sub.add_parser("drivers", help=_lazy("list the drivers (individus)"))
+    drivers.add_argument("--include-deleted", action="store_true", help=_lazy("also list deleted drivers"))
+    sub.add_parser("vehicles", help=_lazy("list the vehicles"))
+    _build_schedule(sub)
+    _build_periods(sub)
+    steps = sub.add_parser("steps", help=_lazy("trips of a vehicle or a driver (ficheJour)"))
+    who = steps.add_mutually_exclusive_group(required=True)
+    who.add_argument("--vehicle", type=int, metavar="ID")
+    who.add_argument("--driver", type=int, metavar="ID")
+    steps.add_argument("--date", dest="date_", metavar="YYYY-MM-DD")
+    steps.add_argument("--from", dest="first", metavar="YYYY-MM-DD")
+    steps.add_argument("--to", dest="last", metavar="YYYY-MM-DD")
+    declare = sub.add_parser("declare", help=_lazy("declare a trip private or professional afterwards"))
+    declare.add_argument("--vehicle", type=int, required=True, metavar="ID")
+    declare.add_argument("--step", type=int, required=True, metavar="STEP_ID")
+    kind = declare.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--private", dest="private", action="store_true")
+    kind.add_argument("--pro", dest="private", action="store_false")
+    rep = sub.add_parser("report", help=_lazy("private/pro totals per driver or vehicle"))
+    rep.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
+    rep.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
+    rep.add_argument(
+        "--mode",
+        default=report.DEFAULT_MODE,
+        choices=sorted(RENDER_MODES),
+        metavar="RENDER_MODE",
+        help=_lazy("one of the 10 render modes (default %(default)s)"),
+    )
+    rep.add_argument(
+        "--driver", dest="drivers", type=int, action="extend", nargs="+", default=[], metavar="ID"
+    )
+
+
+def _run(cli: Cli, o: dict) -> dict:
+    action = o["action"]
+    if action == "schedule":
+        sub = o["schedule_action"]
+        if sub == "show":
+            return schedules.schedule_show(cli, driver=o["driver"], history=o["history"])
+        if sub == "set":
+            return schedules.schedule_set(
+                cli, driver=o["driver"], file=o["file"], start=o["start"], until=o["until"]
+            )
+        return schedules.schedule_delete(cli, driver=o["driver"], slot=o["slot"])
+    if action == "periods":
+        sub = o["periods_action"]
+        if sub == "list":
+            return schedules.periods_list(cli, driver=o["driver"], start=o["start"], end=o["end"])
+        if sub == "add":
+            return schedules.periods_add(
+                cli, driver=o["driver"], label=o["label"], start=o["start"], end=o["end"], update=o["update"]
+            )
+        return schedules.periods_delete(cli, period=o["period"])
+    if action == "ping":
+        return fleet.ping(cli)
+    if action == "drivers":
+        return fleet.drivers(cli, include_deleted=o["include_deleted"])
+    if action == "vehicles":
+        return fleet.vehicles(cli)
+    if action == "steps":
+        return fleet.steps(
+            cli, vehicle=o["vehicle"], driver=o["driver"], date_=o["date_"], first=o["first"], last=o["last"]
+        )
+    if action == "declare":
+        return fleet.declare(cli, vehicle=o["vehicle"], step=o["step"], private=o["private"])
+    return report.report(cli, first=o["first"], last=o["last"], mode=o["mode"], drivers=o["drivers"])
+
+
+def describe(exc: OceanError) -> str:
+    """A message for an Ocean failure (errors.py guarantees no token or password in it)."""
+    if isinstance(exc, OceanAuthError):
+        return _("Ocean refused the login; check OCEAN_LOGIN and OCEAN_PASSWORD (%(message)s).") % {
+            "message": exc.message
+        }
+    if isinstance(exc, OceanRejected):
+        return _("Ocean refused the request (HTTP %(status)s): %(message)s") % {
+            "status": exc.status,
+            "message": exc.message,
+        }
+    if isinstance(exc, OceanUnavailable) and exc.outcome_unknown:
+        return _(
+            "Ocean did not confirm in time and the change may have been applied: check with a read "
+            "command before trying again (%(message)s)."
+        ) % {"message": exc.message}
+    return _("Ocean is unavailable; try again later (%(message)s).") % {"message": exc.message}
+
+
+class Command(BaseCommand):
+    help = _lazy("The Ocean API from the command line: JSON on stdout, errors on stderr with exit code 1.")
+
+    def add_arguments(self, parser) -> None:
+        _build(parser)
+
+    def run_from_argv(self, argv) -> None:
+        try:
+            super().run_from_argv(argv)
+        except SystemExit as exc:
+            # argparse exits with 2 on a usage error; every error of this command exits with 1.
+            if exc.code not in (0, None):
+                raise SystemExit(1) from None
+            raise
+
+    def handle(self, *_args, **options) -> None:
+        cli = Cli()
+        try:
+            result = _run(cli, options)
+        except CliError as exc:
+            raise CommandError(str(exc)) from None
+        except WeekValidationError as exc:
+            raise CommandError(str(exc)) from None
+        except OceanError as exc:
+            raise CommandError(describe(exc)) from None
+        warning = result.pop("warning", None)
+        self.stdout.write(cli.dumps(result))
+        if warning:
+            self.stderr.write(warning)
