@@ -7,6 +7,10 @@ token and the rate limit with the web and the workers. The work is done in ``pri
 
 from __future__ import annotations
 
+import argparse
+import logging
+from contextlib import contextmanager
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -20,6 +24,23 @@ from privacy.week import WeekValidationError
 ISO_HELP = _lazy("ISO date and time; without an offset it is the customer's local time (2027-12-25T00:00)")
 
 
+def _common_options() -> argparse.ArgumentParser:
+    """Django's --verbosity / --traceback, also accepted after the subcommand (`ocean ping -v 3`).
+
+    SUPPRESS as default: when absent here, the value parsed before the subcommand is kept."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbosity", type=int, choices=[0, 1, 2, 3], default=argparse.SUPPRESS)
+    common.add_argument("--traceback", action="store_true", default=argparse.SUPPRESS)
+    return common
+
+
+COMMON = _common_options()
+
+
+def _leaf(actions, name: str, **kwargs):
+    return actions.add_parser(name, parents=[COMMON], **kwargs)
+
+
 def _add_driver(parser, required: bool = True) -> None:
     parser.add_argument("--driver", type=int, required=required, metavar="ID", help=_lazy("Ocean driver id"))
 
@@ -27,10 +48,10 @@ def _add_driver(parser, required: bool = True) -> None:
 def _build_schedule(sub) -> None:
     schedule = sub.add_parser("schedule", help=_lazy("recurring private-life week of a driver"))
     actions = schedule.add_subparsers(dest="schedule_action", required=True, metavar="{show,set,delete}")
-    show = actions.add_parser("show", help=_lazy("the active week (and upcoming versions)"))
+    show = _leaf(actions, "show", help=_lazy("the active week (and upcoming versions)"))
     _add_driver(show)
     show.add_argument("--history", action="store_true", help=_lazy("also list closed versions"))
-    put = actions.add_parser("set", help=_lazy("replace the week from --from (default now)"))
+    put = _leaf(actions, "set", help=_lazy("replace the week from --from (default now)"))
     _add_driver(put)
     put.add_argument(
         "--file",
@@ -40,7 +61,7 @@ def _build_schedule(sub) -> None:
     )
     put.add_argument("--from", dest="start", metavar="ISO", help=ISO_HELP)
     put.add_argument("--until", metavar="ISO", help=ISO_HELP)
-    delete = actions.add_parser("delete", help=_lazy("delete one slot (ids from `schedule show`)"))
+    delete = _leaf(actions, "delete", help=_lazy("delete one slot (ids from `schedule show`)"))
     _add_driver(delete)
     delete.add_argument("--slot", type=int, required=True, metavar="SLOT_ID")
 
@@ -48,19 +69,17 @@ def _build_schedule(sub) -> None:
 def _build_periods(sub) -> None:
     periods = sub.add_parser("periods", help=_lazy("exceptional private-life periods of a driver"))
     actions = periods.add_subparsers(dest="periods_action", required=True, metavar="{list,add,delete}")
-    listing = actions.add_parser(
-        "list", help=_lazy("periods overlapping a window (default: -1 month, +2 years)")
-    )
+    listing = _leaf(actions, "list", help=_lazy("periods overlapping a window (default: -1 month, +2 years)"))
     _add_driver(listing)
     listing.add_argument("--from", dest="start", metavar="ISO", help=ISO_HELP)
     listing.add_argument("--to", dest="end", metavar="ISO", help=ISO_HELP)
-    add = actions.add_parser("add", help=_lazy("add a period, or change one with --update"))
+    add = _leaf(actions, "add", help=_lazy("add a period, or change one with --update"))
     _add_driver(add)
     add.add_argument("--label", required=True, metavar="TEXT")
     add.add_argument("--from", dest="start", required=True, metavar="ISO", help=ISO_HELP)
     add.add_argument("--to", dest="end", required=True, metavar="ISO", help=ISO_HELP)
     add.add_argument("--update", type=int, metavar="PERIOD_ID", help=_lazy("id shown by `periods list`"))
-    delete = actions.add_parser("delete", help=_lazy("delete a period that has not started yet"))
+    delete = _leaf(actions, "delete", help=_lazy("delete a period that has not started yet"))
     delete.add_argument(
         "--period", type=int, required=True, metavar="PERIOD_ID", help=_lazy("id shown by `periods list`")
     )
@@ -68,26 +87,26 @@ def _build_periods(sub) -> None:
 
 def _build(parser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    sub.add_parser("ping", help=_lazy("log in and show the account's state"))
-    drivers = sub.add_parser("drivers", help=_lazy("list the drivers (individus)"))
+    _leaf(sub, "ping", help=_lazy("log in and show the account's state"))
+    drivers = _leaf(sub, "drivers", help=_lazy("list the drivers (individus)"))
     drivers.add_argument("--include-deleted", action="store_true", help=_lazy("also list deleted drivers"))
-    sub.add_parser("vehicles", help=_lazy("list the vehicles"))
+    _leaf(sub, "vehicles", help=_lazy("list the vehicles"))
     _build_schedule(sub)
     _build_periods(sub)
-    steps = sub.add_parser("steps", help=_lazy("trips of a vehicle or a driver (ficheJour)"))
+    steps = _leaf(sub, "steps", help=_lazy("trips of a vehicle or a driver (ficheJour)"))
     who = steps.add_mutually_exclusive_group(required=True)
     who.add_argument("--vehicle", type=int, metavar="ID")
     who.add_argument("--driver", type=int, metavar="ID")
     steps.add_argument("--date", dest="date_", metavar="YYYY-MM-DD")
     steps.add_argument("--from", dest="first", metavar="YYYY-MM-DD")
     steps.add_argument("--to", dest="last", metavar="YYYY-MM-DD")
-    declare = sub.add_parser("declare", help=_lazy("declare a trip private or professional afterwards"))
+    declare = _leaf(sub, "declare", help=_lazy("declare a trip private or professional afterwards"))
     declare.add_argument("--vehicle", type=int, required=True, metavar="ID")
     declare.add_argument("--step", type=int, required=True, metavar="STEP_ID")
     kind = declare.add_mutually_exclusive_group(required=True)
     kind.add_argument("--private", dest="private", action="store_true")
     kind.add_argument("--pro", dest="private", action="store_false")
-    rep = sub.add_parser("report", help=_lazy("private/pro totals per driver or vehicle"))
+    rep = _leaf(sub, "report", help=_lazy("private/pro totals per driver or vehicle"))
     rep.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
     rep.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
     rep.add_argument(
@@ -173,15 +192,32 @@ class Command(BaseCommand):
 
     def handle(self, *_args, **options) -> None:
         cli = Cli()
-        try:
-            result = _run(cli, options)
-        except CliError as exc:
-            raise CommandError(str(exc)) from None
-        except WeekValidationError as exc:
-            raise CommandError(str(exc)) from None
-        except OceanError as exc:
-            raise CommandError(describe(exc)) from None
+        with _request_log(options["verbosity"]):
+            try:
+                result = _run(cli, options)
+            except (CliError, WeekValidationError) as exc:
+                raise CommandError(str(exc)) from None
+            except OceanError as exc:
+                raise CommandError(describe(exc)) from None
         warning = result.pop("warning", None)
         self.stdout.write(cli.dumps(result))
         if warning:
             self.stderr.write(warning)
+
+
+@contextmanager
+def _request_log(verbosity: int):
+    """-v 3: every HTTP request line (method, URL, status) on stderr through logging.
+
+    urllib3 logs neither headers nor bodies, so the token (a header) and the password (the login
+    body) stay out of it."""
+    loggers = [logging.getLogger(name) for name in ("urllib3", "privacy.ocean", "privacy.cli")]
+    levels = [lg.level for lg in loggers]
+    if verbosity >= 3:
+        for lg in loggers:
+            lg.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
