@@ -1,0 +1,106 @@
+"""What beat does for reports, decided in each customer's own time zone.
+
+Beat ticks every 15 minutes in UTC. A customer's nightly refresh is due from 03:30 to 04:59 local time
+(after the 02:00–03:00 hour that DST skips or repeats, so it runs exactly once on change days) and
+only if no nightly refresh was queued on that local day. The monthly HR e-mail is due on the 1st from
+08:00 local time, once per month (a ReportMailing row marks it sent).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from privacy.models import Customer, ReportMailing, ReportRefresh, Role, User
+from privacy.services.reports_ingest import request_refresh
+from privacy.services.reports_periods import Period
+from privacy.services.reports_queries import build_table
+
+logger = logging.getLogger(__name__)
+
+NIGHTLY_FROM, NIGHTLY_UNTIL = time(3, 30), time(5, 0)
+MAIL_FROM = time(8, 0)
+
+
+def nightly_due(customer: Customer, now: datetime) -> bool:
+    local = now.astimezone(customer.tz)
+    if not NIGHTLY_FROM <= local.time() < NIGHTLY_UNTIL:
+        return False
+    midnight = datetime.combine(local.date(), time(0), tzinfo=customer.tz)
+    return not ReportRefresh.objects.filter(
+        customer=customer, trigger="nightly", created_at__gte=midnight
+    ).exists()
+
+
+def nightly_periods(customer: Customer, now: datetime) -> list[Period]:
+    """The current and previous month, and the current year (for the benefit in kind)."""
+    today = now.astimezone(customer.tz).date()
+    current = Period.containing_month(today)
+    return [current, current.previous_month(), Period.year(today.year)]
+
+
+def monthly_mail_due(customer: Customer, now: datetime) -> Period | None:
+    """The month to report on when the e-mail is due now, else None."""
+    local = now.astimezone(customer.tz)
+    if local.day != 1 or local.time() < MAIL_FROM:
+        return None
+    month = Period.containing_month(local.date() - timedelta(days=1))
+    if ReportMailing.objects.filter(customer=customer, month=month.start).exists():
+        return None
+    return month
+
+
+def tick(now: datetime | None = None) -> dict[str, int]:
+    """One beat tick for every customer; returns counts (for logs and tests)."""
+    now = now or timezone.now()
+    queued = mailed = 0
+    for customer in Customer.objects.all():
+        if nightly_due(customer, now):
+            for period in nightly_periods(customer, now):
+                _refresh, created = request_refresh(customer, period, trigger="nightly")
+                queued += created
+            if not ReportRefresh.objects.filter(customer=customer, trigger="nightly",
+                                                created_at__gte=now - timedelta(minutes=1)).exists():
+                # Every period was already running: leave a marker so the night is not retried.
+                ReportRefresh.objects.create(
+                    customer=customer, trigger="nightly", status=ReportRefresh.Status.DONE,
+                    period_kind="month", period_start=now.date(), period_end=now.date(), progress=100,
+                    message=_("Nightly refresh skipped: a refresh was already running."),
+                )
+        if (month := monthly_mail_due(customer, now)) is not None:
+            mailed += send_monthly_mail(customer, month)
+    return {"queued": queued, "mailed": mailed}
+
+
+def send_monthly_mail(customer: Customer, month: Period) -> int:
+    """E-mail the month's summary table to the customer's HR users; once per month."""
+    try:
+        marker = ReportMailing.objects.create(customer=customer, month=month.start)
+    except IntegrityError:
+        return 0
+    recipients = list(
+        User.objects.filter(customer=customer, role=Role.HR, is_active=True).exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        table = build_table(customer, month, kind="entity", params={})
+        link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("privacy:reports") + "?" + \
+            "&".join(f"{k}={v}" for k, v in month.query().items())
+        context = {"customer": customer, "period": month, "table": table, "link": link}
+        subject = _("Vehicle use report — %(period)s") % {"period": month.label}
+        text = render_to_string("privacy/reports/email_monthly.txt", context)
+        html = render_to_string("privacy/reports/email_monthly.html", context)
+    send_mail(subject, text, None, recipients, html_message=html)
+    marker.recipients = len(recipients)
+    marker.save(update_fields=["recipients"])
+    logger.info("monthly report mail sent to %s HR user(s) of customer %s", len(recipients), customer.pk)
+    return 1

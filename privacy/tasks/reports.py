@@ -1,0 +1,38 @@
+"""Report tasks: a refresh (download + store one customer's period) and the beat tick."""
+from __future__ import annotations
+
+import random
+
+from celery import shared_task
+
+from privacy.models import ReportRefresh
+from privacy.ocean.errors import OceanUnavailable
+from privacy.services import reports_ingest, reports_schedule
+
+MAX_RETRIES = 4
+BACKOFF_BASE, BACKOFF_MAX = 30, 600
+
+
+def backoff(retries: int, retry_after: float | None = None) -> int:
+    """Exponential backoff with jitter (30 s, 60 s, 120 s… capped), never below Ocean's Retry-After."""
+    delay = min(BACKOFF_MAX, BACKOFF_BASE * 2**retries)
+    return int(max(retry_after or 0, random.uniform(delay / 2, delay)))
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=MAX_RETRIES, acks_late=True)
+def refresh_report(self, refresh_id: int) -> None:
+    try:
+        reports_ingest.run_refresh(refresh_id)
+    except OceanUnavailable as exc:
+        refresh = ReportRefresh.objects.get(pk=refresh_id)
+        if self.request.retries >= self.max_retries:
+            reports_ingest.fail_refresh(refresh, reports_ingest.failure_text(exc))
+            return
+        countdown = backoff(self.request.retries, exc.retry_after)
+        reports_ingest.note_retry(refresh, countdown, self.request.retries + 1, self.max_retries)
+        raise self.retry(countdown=countdown) from None
+
+
+@shared_task(ignore_result=True)
+def reports_tick() -> None:
+    reports_schedule.tick()

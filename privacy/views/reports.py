@@ -1,0 +1,131 @@
+"""HR report pages: tables by driver / vehicle / entity with drill-down, charts, exports, refresh.
+
+Thin views: periods, tables and charts come from services; access from ``privacy.access``
+(HR of the customer and administrators; any other role 403; another customer's ids 404).
+No position or address is ever read here: reports hold aggregates only.
+"""
+from __future__ import annotations
+
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from privacy import exports
+from privacy.access import role_required
+from privacy.models import ReportRefresh, Role, RowKind
+from privacy.services.audit import audit_record
+from privacy.services.reports_ingest import request_refresh
+from privacy.services.reports_periods import PeriodError, period_from_params
+from privacy.services.reports_queries import build_table, find_row, monthly_trend
+from privacy.views.reports_common import chart_context, report_context
+
+KINDS = {"driver": RowKind.DRIVER, "vehicle": RowKind.VEHICLE, "entity": RowKind.ENTITY}
+hr_only = role_required(Role.HR)
+
+
+@require_GET
+@hr_only
+def reports(request):
+    ctx = report_context(request)
+    kind = KINDS.get(request.GET.get("view", ""), RowKind.DRIVER)
+    table = build_table(ctx["customer"], ctx["period"], kind=kind, params=request.GET, paginate=True)
+    ctx.update(table=table, view=kind, views=_views(), sort_links=_sort_links(request, table))
+    ctx.update(chart_context(ctx["customer"], ctx["period"], table.snapshot))
+    return render(request, "privacy/reports/index.html", ctx)
+
+
+def _views():
+    return [("driver", _("By driver")), ("vehicle", _("By vehicle")), ("entity", _("By entity"))]
+
+
+def _sort_links(request, table) -> dict[str, dict]:
+    """For each sortable column: the URL that sorts by it (toggling) and its aria-sort value."""
+    links = {}
+    for column in table.columns:
+        if not column.sort:
+            continue
+        current = table.sort == column.key
+        descending = not table.descending if current else column.places is not None
+        params = request.GET.copy()
+        params["sort"] = ("-" if descending else "") + column.key
+        params.pop("page", None)
+        links[column.key] = {
+            "url": "?" + params.urlencode(),
+            "aria": ("descending" if table.descending else "ascending") if current else "none",
+        }
+    return links
+
+
+@require_GET
+@hr_only
+def report_detail(request, kind: str, ocean_id: int):
+    if kind not in KINDS:
+        raise Http404
+    ctx = report_context(request)
+    customer, period = ctx["customer"], ctx["period"]
+    row = find_row(customer, period, KINDS[kind], ocean_id)
+    if row is None:
+        raise Http404
+    ctx.update(row=row, kind=kind, summary=build_table(customer, period, kind=KINDS[kind], params={
+        "q": "", "entity": ""}))
+    ctx["summary_line"] = next((line for line in ctx["summary"].lines if line.ocean_id == ocean_id), None)
+    if kind == "entity":
+        scoped = {"entity": str(ocean_id), "sort": request.GET.get("sort", "")}
+        ctx["children"] = [(_("Drivers"), build_table(customer, period, kind=RowKind.DRIVER, params=scoped)),
+                           (_("Vehicles"), build_table(customer, period, kind=RowKind.VEHICLE, params=scoped))]
+    else:
+        months = monthly_trend(customer, kind=KINDS[kind], ocean_id=ocean_id)
+        ctx["trend"] = chart_context(customer, period, None, months=months)["trend"]
+    return render(request, "privacy/reports/detail.html", ctx)
+
+
+@require_GET
+@hr_only
+def report_export(request):
+    fmt = request.GET.get("format", "")
+    if fmt not in exports.FORMATS:
+        return HttpResponseBadRequest(_("Unknown export format."))
+    customer = report_context(request)["customer"]
+    try:
+        period = period_from_params(request.GET, timezone.localtime(timezone.now(), customer.tz).date())
+    except PeriodError as exc:
+        return HttpResponseBadRequest(str(exc))
+    kind = KINDS.get(request.GET.get("view", ""), RowKind.DRIVER)
+    table = build_table(customer, period, kind=kind, params=request.GET)
+    title = {"driver": _("By driver"), "vehicle": _("By vehicle"), "entity": _("By entity")}[kind]
+    audit_record(actor=request.user, action="report.export", customer=customer,
+                 target=f"{kind} {period.start}/{period.end} {fmt}", after={"rows": len(table.lines)})
+    dataset = exports.table_dataset(table, customer, period, title)
+    return exports.respond(dataset, fmt, f"report-{kind}-{period.start}-{period.end}")
+
+
+@require_POST
+@hr_only
+def report_refresh(request):
+    ctx = report_context(request, source=request.POST)
+    if ctx["period_error"]:
+        return HttpResponseBadRequest(ctx["period_error"])
+    refresh, created = request_refresh(ctx["customer"], ctx["period"], user=request.user)
+    if not request.htmx:
+        return redirect(reverse("privacy:reports") + "?" + urlencode(ctx["base_query"]))
+    return render(request, "privacy/partials/_report_progress.html",
+                  {"refresh": refresh, "already": not created, **ctx})
+
+
+@require_GET
+@hr_only
+def report_progress(request, pk: int):
+    customer = report_context(request)["customer"]
+    refresh = get_object_or_404(ReportRefresh, pk=pk, customer=customer)
+    response = render(request, "privacy/partials/_report_progress.html", {"refresh": refresh})
+    if refresh.is_active:
+        return response
+    stop = HttpResponseStopPolling(response.content)
+    if refresh.status == ReportRefresh.Status.DONE:
+        stop["HX-Refresh"] = "true"  # show the new snapshot
+    return stop
