@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT   ?= 8000
 
-.PHONY: install messages run test lint e2e bench clean
+.PHONY: install messages run test smoke lint clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,12 +24,16 @@ run: messages
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py demo_setup
 	@echo "Ocean Portal: http://127.0.0.1:$(PORT)/  (Ocean simulator on http://127.0.0.1:8001, Ctrl-C stops all)"
-	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 # Tests keep their files under var/test so they never touch the demo's data.
 test: messages
 	rm -rf var/test
 	VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The embedded default end to end: `make run` in a fresh VAR_DIR, used like a person would (CI runs it).
+smoke: messages
+	$(BIN)/python scripts/smoke.py
 
 lint: install
 	$(BIN)/ruff check .

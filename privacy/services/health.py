@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def _cache() -> str:
             raise RuntimeError("value written was not read back")
     finally:
         cache.delete(key)
-    return cache.__class__.__name__
+    return caches["default"].__class__.__name__
 
 
 def _broker() -> str:

@@ -25,10 +25,18 @@ _lock = threading.Lock()
 def _rate_limiter():
     if settings.OCEAN_RATELIMIT_REDIS_URL:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        return RedisTokenBucket(
-            redis.Redis.from_url(settings.OCEAN_RATELIMIT_REDIS_URL), rate=settings.OCEAN_MAX_RPS
+        # Short timeouts and no redis-py retries: the bucket fails open with a warning when Redis is
+        # down, and each Ocean call must not stall for seconds first.
+        connection = redis.Redis.from_url(
+            settings.OCEAN_RATELIMIT_REDIS_URL,
+            socket_timeout=0.5,
+            socket_connect_timeout=0.5,
+            retry=Retry(NoBackoff(), 0),
         )
+        return RedisTokenBucket(connection, rate=settings.OCEAN_MAX_RPS)
     return FileTokenBucket(settings.VAR_DIR / "ocean-ratelimit", rate=settings.OCEAN_MAX_RPS)
 
 

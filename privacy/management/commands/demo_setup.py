@@ -26,10 +26,17 @@ DEMO_ACCOUNTS = [
 
 
 def _first_ocean_driver(customer: Customer) -> dict:
-    from privacy.services.ocean import ocean_client
+    from dataclasses import replace
 
+    from django.core.cache import cache
+
+    from privacy.ocean import OceanClient
+    from privacy.services.ocean import ocean_config
+
+    # One try, no retries: when Ocean is the simulator it is not started yet, and that is expected.
+    config = replace(ocean_config(customer_id=customer.ocean_customer_id), max_retries=0)
     try:
-        drivers = [d for d in ocean_client(customer).individus_list() if not d.deleted and d.id]
+        drivers = [d for d in OceanClient(config, token_store=cache).individus_list() if not d.deleted and d.id]
     except OceanError:
         return SIM_FIRST_DRIVER
     if not drivers:
