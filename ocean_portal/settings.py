@@ -170,6 +170,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "privacy.tasks.core.beat_heartbeat", "schedule": 60.0, "options": {"expires": 90}},
+    # Reports: every 15 min (UTC) the tick checks each customer's local time (nightly 03:30, mail on the 1st).
+    "reports-tick": {"task": "privacy.tasks.reports.reports_tick", "schedule": 900.0, "options": {"expires": 600}},
 }
 
 # --- Ocean ----------------------------------------------------------------------------------
@@ -293,3 +295,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Reports --------------------------------------------------------------------------------
+# Period-map keys of preformattedPrivacy that mean private / professional use (simulator: VIE_PRIVEE / VIE_PRO).
+REPORT_PRIVATE_KEYS = env.list("REPORT_PRIVATE_KEYS", default=["VIE_PRIVEE"])
+REPORT_PRO_KEYS = env.list("REPORT_PRO_KEYS", default=["VIE_PRO"])
+REPORT_READ_TIMEOUT = env.float("REPORT_READ_TIMEOUT", default=180.0)  # a 100 MB analysis takes a while

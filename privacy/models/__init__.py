@@ -3,3 +3,6 @@ from .accounts import Customer, DeclarationPolicy, Role, User
 from .audit import AuditEntry
 
 __all__ = ["AuditEntry", "Customer", "DeclarationPolicy", "Role", "User"]
+from .reports import (  # noqa: F401
+    Acquisition, PeriodKind, ReportMailing, ReportRefresh, ReportRow, ReportSnapshot, RowKind, VehicleCost,
+)

@@ -2,3 +2,4 @@
 from .core import BEAT_HEARTBEAT_KEY, beat_heartbeat, ping
 
 __all__ = ["BEAT_HEARTBEAT_KEY", "beat_heartbeat", "ping"]
+from .reports import refresh_report, reports_tick  # noqa: F401
