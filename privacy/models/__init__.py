@@ -6,3 +6,4 @@ __all__ = ["AuditEntry", "Customer", "DeclarationPolicy", "Role", "User"]
 from .reports import (  # noqa: F401
     Acquisition, PeriodKind, ReportMailing, ReportRefresh, ReportRow, ReportSnapshot, RowKind, VehicleCost,
 )
+from .schedules import BulkApplication, BulkApplicationItem, ScheduleTemplate  # noqa: F401

@@ -1,0 +1,230 @@
+"""A driver's exceptional private periods (holidays, leave) in Ocean: list, add, update, delete.
+
+ocean-api §6.5–6.7: GET and DELETE use the plural path, POST the singular one; the past is never
+changed, so only periods entirely in the future may be updated or deleted. Every write is checked
+here first (end after start, start not in the past, no overlap with the driver's other periods),
+so invalid input never reaches Ocean, then confirmed by reading the list back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy.models import Customer, User
+from privacy.ocean import OceanError
+from privacy.services.audit import audit_record
+from privacy.services.ocean import ocean_client
+from privacy.services.schedules import PAST_TOLERANCE, ScheduleError, ocean_error_message
+
+PERIODS_TTL = 5 * 60
+# The list window: what a manager may want to look back on, and far enough ahead for next year.
+LOOK_BACK = timedelta(days=2 * 366)
+LOOK_AHEAD = timedelta(days=3 * 366)
+
+
+@dataclass(frozen=True)
+class Period:
+    id: int  # extension id: the one Ocean wants for updates and deletions (ocean-api §10.7)
+    label: str
+    start: datetime
+    end: datetime
+
+    def state(self, now: datetime) -> str:
+        if self.end <= now:
+            return "past"
+        return "current" if self.start <= now else "future"
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start < end and start < self.end
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
+
+
+def _key(customer: Customer, driver_id: int) -> str:
+    return f"privacy:v1:periods:{customer.pk}:{driver_id}"
+
+
+def periods_forget(customer: Customer, driver_id: int) -> None:
+    cache.delete(_key(customer, driver_id))
+
+
+def _from_cache(data: list) -> list[Period]:
+    return [Period(i, label, datetime.fromisoformat(a), datetime.fromisoformat(b)) for i, label, a, b in data]
+
+
+def periods_cached(customer: Customer, driver_id: int) -> list[Period] | None:
+    """The cached list, or None: never calls Ocean."""
+    data = cache.get(_key(customer, driver_id))
+    return _from_cache(data) if data is not None else None
+
+
+def periods_list(customer: Customer, driver_id: int, *, fresh: bool = False) -> list[Period]:
+    """Past, current and future periods sorted by start: one exceptional GET, or none when cached."""
+    key = _key(customer, driver_id)
+    if not fresh and (data := cache.get(key)) is not None:
+        return _from_cache(data)
+    now = timezone.now()
+    raw = ocean_client(customer).exceptional_list(
+        driver_id=driver_id, start=now - LOOK_BACK, end=now + LOOK_AHEAD
+    )
+    periods = sorted(
+        (
+            Period(p.delete_id, p.label or "", p.start, p.end)
+            for p in raw
+            if p.delete_id is not None and p.start is not None and p.end is not None
+        ),
+        key=lambda p: (p.start, p.end, p.id),
+    )
+    cache.set(key, [[p.id, p.label, p.start.isoformat(), p.end.isoformat()] for p in periods], PERIODS_TTL)
+    return periods
+
+
+def next_period(periods: list[Period], now: datetime) -> Period | None:
+    """The period running now, else the next one to start."""
+    return next((p for p in periods if p.end > now), None)
+
+
+def period_check(
+    periods: list[Period], *, start: datetime, end: datetime, now: datetime, exclude_id: int | None = None
+) -> None:
+    """Refuse what Ocean would refuse or what makes no sense, with the field to blame."""
+    if end <= start:
+        raise ScheduleError(_("The end must be after the start."), field="end_date")
+    if start < now - PAST_TOLERANCE:
+        raise ScheduleError(
+            _("The start cannot be in the past: Ocean never changes the past."), field="start_date"
+        )
+    for other in periods:
+        if other.id != exclude_id and other.overlaps(start, end):
+            raise ScheduleError(
+                _("This period overlaps “%(label)s” (%(start)s – %(end)s).")
+                % {
+                    "label": other.label,
+                    "start": timezone.localtime(other.start).strftime("%d/%m/%Y %H:%M"),
+                    "end": timezone.localtime(other.end).strftime("%d/%m/%Y %H:%M"),
+                },
+                field="start_date",
+            )
+
+
+def period_find(customer: Customer, driver_id: int, period_id: int, *, fresh: bool = False) -> Period | None:
+    return next((p for p in periods_list(customer, driver_id, fresh=fresh) if p.id == period_id), None)
+
+
+def period_save(
+    *,
+    actor: User | None,
+    customer: Customer,
+    driver_id: int,
+    label: str,
+    start: datetime,
+    end: datetime,
+    update_id: int | None = None,
+) -> Period:
+    """Add (or, with ``update_id``, change) a period; returns it as Ocean reads it back."""
+    now = timezone.now()
+    periods = periods_list(customer, driver_id, fresh=True)
+    before = None
+    if update_id is not None:
+        before = next((p for p in periods if p.id == update_id), None)
+        if before is None:
+            raise ScheduleError(_("This period no longer exists in Ocean."))
+        if before.state(now) != "future":
+            raise ScheduleError(_("This period has already started: Ocean never changes the past."))
+    period_check(periods, start=start, end=end, now=now, exclude_id=update_id)
+    action = "period.update" if update_id is not None else "period.add"
+    wanted = {"label": label, "start": start.isoformat(), "end": end.isoformat()}
+    try:
+        ocean_client(customer).exceptional_add(
+            driver_id=driver_id, start=start, end=end, label=label, update_id=update_id
+        )
+        periods_forget(customer, driver_id)
+        after = periods_list(customer, driver_id, fresh=True)
+    except OceanError as exc:
+        periods_forget(customer, driver_id)
+        audit_record(
+            actor=actor,
+            action=action,
+            customer=customer,
+            driver_id=driver_id,
+            target=label,
+            before=before.to_json() if before else None,
+            after=wanted,
+            upstream_result=f"failed: {exc.message}",
+        )
+        raise ScheduleError(ocean_error_message(exc)) from exc
+    saved = next((p for p in after if p.label == label and p.start == start and p.end == end), None)
+    if saved is None:
+        audit_record(
+            actor=actor,
+            action=action,
+            customer=customer,
+            driver_id=driver_id,
+            target=label,
+            before=before.to_json() if before else None,
+            after=wanted,
+            upstream_result="not confirmed: the period is not in Ocean's list",
+        )
+        raise ScheduleError(
+            _(
+                "Ocean accepted the request but the period does not appear in its list. "
+                "Check the list below before trying again."
+            )
+        )
+    audit_record(
+        actor=actor,
+        action=action,
+        customer=customer,
+        driver_id=driver_id,
+        target=label,
+        before=before.to_json() if before else None,
+        after=saved.to_json(),
+        upstream_result="confirmed",
+    )
+    return saved
+
+
+def period_delete(*, actor: User | None, customer: Customer, driver_id: int, period: Period) -> None:
+    """Delete a period entirely in the future (checked again here, never sent otherwise)."""
+    if period.state(timezone.now()) != "future":
+        raise ScheduleError(
+            _("Only a period entirely in the future can be deleted: Ocean never changes the past.")
+        )
+    try:
+        ocean_client(customer).exceptional_delete(extension_id=period.id)
+        periods_forget(customer, driver_id)
+        gone = period_find(customer, driver_id, period.id, fresh=True) is None
+    except OceanError as exc:
+        periods_forget(customer, driver_id)
+        audit_record(
+            actor=actor,
+            action="period.delete",
+            customer=customer,
+            driver_id=driver_id,
+            target=period.label,
+            before=period.to_json(),
+            upstream_result=f"failed: {exc.message}",
+        )
+        raise ScheduleError(ocean_error_message(exc)) from exc
+    audit_record(
+        actor=actor,
+        action="period.delete",
+        customer=customer,
+        driver_id=driver_id,
+        target=period.label,
+        before=period.to_json(),
+        upstream_result="confirmed" if gone else "not confirmed: still listed",
+    )
+    if not gone:
+        raise ScheduleError(_("Ocean accepted the deletion but still lists the period."))

@@ -1,0 +1,130 @@
+"""French public holidays (package ``holidays``) as exceptional private periods.
+
+Alsace-Moselle (Bas-Rhin 67, Haut-Rhin 68, Moselle 57) has two more days: Good Friday and
+26 December; the package models them under subdivision "57". Each holiday becomes a whole local
+day (local midnight to the next local midnight, DST-safe) labelled with its French name. Adding
+them is idempotent: a holiday already present for the driver (same label and start) is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import holidays
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from privacy.models import Customer, User
+from privacy.ocean import OceanError
+from privacy.ocean.dates import to_utc_from_local
+from privacy.services.audit import audit_record
+from privacy.services.ocean import ocean_client
+from privacy.services.periods import periods_forget, periods_list
+from privacy.services.schedules import ScheduleError, ocean_error_message
+
+REGIONS = {
+    "metropole": (None, gettext_lazy("Metropolitan France")),
+    "alsace-moselle": ("57", gettext_lazy("Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle)")),
+}
+
+
+@dataclass(frozen=True)
+class Holiday:
+    day: date
+    name: str  # French name, as the label sent to Ocean
+
+    def bounds(self, tz_name: str) -> tuple[datetime, datetime]:
+        start = to_utc_from_local(datetime.combine(self.day, time(0, 0)), tz_name)
+        return start, to_utc_from_local(datetime.combine(self.day + timedelta(days=1), time(0, 0)), tz_name)
+
+
+def french_holidays(year: int, region: str) -> list[Holiday]:
+    subdiv = REGIONS[region][0]
+    calendar = holidays.France(years=year, subdiv=subdiv, language="fr")
+    return [Holiday(day, name) for day, name in sorted(calendar.items())]
+
+
+def holidays_from_payload(items: list) -> list[Holiday]:
+    return [Holiday(date.fromisoformat(day), name) for day, name in items]
+
+
+@dataclass(frozen=True)
+class HolidaysResult:
+    added: list[str]
+    present: list[str]
+    past: list[str]
+
+    def summary(self) -> str:
+        parts = [_("%(n)d added") % {"n": len(self.added)}]
+        if self.present:
+            parts.append(_("%(n)d already present") % {"n": len(self.present)})
+        if self.past:
+            parts.append(_("%(n)d in the past, skipped") % {"n": len(self.past)})
+        return ", ".join(parts)
+
+
+def holidays_add(
+    *, actor: User | None, customer: Customer, driver_id: int, chosen: list[Holiday]
+) -> HolidaysResult:
+    """Add each chosen holiday to the driver unless present or past; confirmed by one read-back."""
+    now = timezone.now()
+    try:
+        existing = {(p.label, p.start) for p in periods_list(customer, driver_id, fresh=True)}
+    except OceanError as exc:
+        raise ScheduleError(ocean_error_message(exc)) from exc
+    added, present, past, wanted = [], [], [], []
+    for holiday in chosen:
+        start, end = holiday.bounds(customer.time_zone)
+        if (holiday.name, start) in existing:
+            present.append(holiday.name)
+        elif start < now:
+            past.append(holiday.name)
+        else:
+            wanted.append((holiday, start, end))
+    client = ocean_client(customer)
+    try:
+        for holiday, start, end in wanted:
+            client.exceptional_add(driver_id=driver_id, start=start, end=end, label=holiday.name)
+            added.append(holiday.name)
+        periods_forget(customer, driver_id)
+        confirmed = (
+            {(p.label, p.start) for p in periods_list(customer, driver_id, fresh=True)} if wanted else set()
+        )
+    except OceanError as exc:
+        periods_forget(customer, driver_id)
+        if added:
+            audit_record(
+                actor=actor,
+                action="period.add",
+                customer=customer,
+                driver_id=driver_id,
+                target=_("public holidays"),
+                after=added,
+                upstream_result="partly sent before a failure",
+            )
+        audit_record(
+            actor=actor,
+            action="period.add",
+            customer=customer,
+            driver_id=driver_id,
+            target=_("public holidays"),
+            after=[h.name for h, _s, _e in wanted if h.name not in added],
+            upstream_result=f"failed: {exc.message}",
+        )
+        raise ScheduleError(ocean_error_message(exc)) from exc
+    missing = [h.name for h, start, _e in wanted if (h.name, start) not in confirmed]
+    if added:
+        audit_record(
+            actor=actor,
+            action="period.add",
+            customer=customer,
+            driver_id=driver_id,
+            target=_("public holidays"),
+            after=added,
+            upstream_result="confirmed" if not missing else f"not confirmed: {', '.join(missing)}",
+        )
+    if missing:
+        raise ScheduleError(_("Ocean accepted but does not list: %(names)s") % {"names": ", ".join(missing)})
+    return HolidaysResult(added=added, present=present, past=past)

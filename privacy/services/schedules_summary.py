@@ -1,0 +1,36 @@
+"""The one-line schedule summary and next exceptional period shown per row of the drivers list.
+
+Built from the per-driver caches of ``schedules`` and ``periods``: ``cached_row_summary`` never
+calls Ocean (the list page renders rows it has and lazy-loads the others), ``row_summary`` reads
+what is missing (at most one recurring and one exceptional GET for that driver).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from privacy.models import Customer
+from privacy.services import periods, schedules
+
+
+def _summary(schedule: schedules.DriverSchedule, driver_periods: list[periods.Period]) -> dict:
+    now = timezone.now()
+    return {
+        "summary": schedule.current.summary(),
+        "next": periods.next_period(driver_periods, now),
+        "now": now,
+    }
+
+
+def cached_row_summary(customer: Customer, driver_id: int) -> dict | None:
+    """The row's summary when both reads are cached, else None (no upstream call here)."""
+    schedule = schedules.schedule_cached(customer, driver_id)
+    driver_periods = periods.periods_cached(customer, driver_id)
+    if schedule is None or driver_periods is None:
+        return None
+    return _summary(schedule, driver_periods)
+
+
+def row_summary(customer: Customer, driver_id: int) -> dict:
+    """Reads what is not cached: at most one recurring and one exceptional GET for this driver."""
+    return _summary(schedules.schedule_read(customer, driver_id), periods.periods_list(customer, driver_id))

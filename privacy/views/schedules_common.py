@@ -1,0 +1,126 @@
+"""Helpers shared by the private-hours views: the grid's cells, presets and admin's customer choice."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from privacy.access import current_customer, is_admin, require_driver_change
+from privacy.forms_schedules import week_to_cells
+from privacy.ocean import OceanError
+from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible
+from privacy.services.schedules import ocean_error_message
+from privacy.week import CELLS_PER_DAY, DAYS, QUARTER, WeeklySchedule, hhmm
+from privacy.week_text import day_name
+
+PRESETS = {
+    # key: (label msgid, mode, week) — "replace" paints the whole grid, "add" adds to what is painted.
+    "evenings": (_("Evenings and weekend"), "replace", WeeklySchedule.preset_evenings_weekends),
+    "lunch": (_("Lunch break (12:00–13:30)"), "add", lambda: WeeklySchedule().add_lunch_break()),
+    "professional": (_("All professional"), "replace", WeeklySchedule.preset_all_professional),
+}
+
+
+def preset_buttons() -> list[dict]:
+    return [
+        {"key": key, "label": label, "mode": mode, "cells": week_to_cells(build())}
+        for key, (label, mode, build) in PRESETS.items()
+    ]
+
+
+def apply_preset(week: WeeklySchedule, key: str) -> WeeklySchedule:
+    _label, mode, build = PRESETS[key]
+    preset = build()
+    if mode == "replace":
+        return preset
+    return WeeklySchedule({d: week.day(d) + preset.day(d) for d in DAYS})
+
+
+def grid_rows(week: WeeklySchedule) -> list[dict]:
+    """Seven rows of 96 quarter-hour cells with their accessible names ("mardi 12:15")."""
+    on = week.to_cells()
+    rows = []
+    for day in DAYS:
+        name = day_name(day)
+        rows.append(
+            {
+                "code": day,
+                "name": name,
+                "cells": [
+                    {
+                        "n": DAYS.index(day) * CELLS_PER_DAY + i,
+                        "on": (day, i) in on,
+                        "label": f"{name} {hhmm(i * QUARTER)}",
+                        "hour_start": i % 4 == 0,
+                    }
+                    for i in range(CELLS_PER_DAY)
+                ],
+            }
+        )
+    return rows
+
+
+def grid_context(week: WeeklySchedule) -> dict:
+    """What ``_grid.html`` needs: the rows and the hour headers."""
+    return {"rows": grid_rows(week), "hours": [f"{h:02d}" for h in range(24)], "cells": week_to_cells(week)}
+
+
+def day_choices() -> list[tuple[str, str]]:
+    return [(d, day_name(d)) for d in DAYS]
+
+
+def customer_query(request) -> str:
+    """``?customer=N`` for an administrator working on a chosen customer, so links keep it."""
+    wanted = request.GET.get("customer", "")
+    return f"?customer={wanted}" if is_admin(request.user) and wanted.isdigit() else ""
+
+
+def selected_drivers(request, customer, ids: list[str]):
+    """The drivers picked on the list; an id the manager may not see is a 404 (no probing)."""
+    visible = {d.ocean_id: d for d in fleet_drivers_visible(request.user, customer)}
+    chosen = []
+    for raw in dict.fromkeys(ids):
+        if not raw.isdigit() or int(raw) not in visible:
+            raise Http404
+        chosen.append(visible[int(raw)])
+    return chosen
+
+
+def managed_driver(request, driver_id: int):
+    """(customer, driver) of a page changing one driver: 404 outside the user's drivers, 403 without the right
+    (privacy.access)."""
+    customer = current_customer(request)
+    driver = fleet_driver_or_404(request.user, customer, driver_id)
+    require_driver_change(request.user, driver)
+    return customer, driver
+
+
+def read_or_message(request, read, *args):
+    """``read(*args)``, or None with the Ocean error shown as a message (the page still renders)."""
+    try:
+        return read(*args)
+    except OceanError as exc:
+        messages.error(request, ocean_error_message(exc))
+        return None
+
+
+def ocean_guard(view):
+    """An Ocean failure not handled closer (e.g. the fleet cannot load): a clear 503 page, not a 500."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except OceanError as exc:
+            return render(
+                request,
+                "privacy/schedules/ocean_down.html",
+                {"message": ocean_error_message(exc)},
+                status=503,
+            )
+
+    return wrapper
