@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -170,6 +171,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "privacy.tasks.core.beat_heartbeat", "schedule": 60.0, "options": {"expires": 90}},
+    # Steps: re-send declarations still waiting for Ocean (it was down), every 5 minutes.
+    "steps-resend": {"task": "privacy.tasks.steps.declarations_resend", "schedule": 300.0,
+                     "options": {"expires": 240}},
+    # Steps: deadline reminders at 07:00 UTC (08:00/09:00 Paris), purge at 02:30 UTC (03:30/04:30 Paris).
+    "steps-reminders": {"task": "privacy.tasks.steps.steps_reminders", "schedule": crontab(hour=7, minute=0),
+                        "options": {"expires": 3600}},
+    "steps-purge": {"task": "privacy.tasks.steps.steps_purge", "schedule": crontab(hour=2, minute=30),
+                    "options": {"expires": 3600}},
     # Reports: every 15 min (UTC) the tick checks each customer's local time (nightly 03:30, mail on the 1st).
     "reports-tick": {"task": "privacy.tasks.reports.reports_tick", "schedule": 900.0, "options": {"expires": 600}},
 }
@@ -301,3 +310,13 @@ LOGGING = {
 REPORT_PRIVATE_KEYS = env.list("REPORT_PRIVATE_KEYS", default=["VIE_PRIVEE"])
 REPORT_PRO_KEYS = env.list("REPORT_PRO_KEYS", default=["VIE_PRO"])
 REPORT_READ_TIMEOUT = env.float("REPORT_READ_TIMEOUT", default=180.0)  # a 100 MB analysis takes a while
+
+# --- Steps and declarations -----------------------------------------------------------------
+# Stored step facts of declarations are purged after this many days (CNIL: location data 2 months).
+STEP_RETENTION_DAYS = env.int("STEP_RETENTION_DAYS", default=61)
+# Access log of who opened whose steps (CNIL logging recommendation: 6 months to 1 year).
+STEP_ACCESS_LOG_RETENTION_DAYS = env.int("STEP_ACCESS_LOG_RETENTION_DAYS", default=365)
+# Concurrent ficheJour calls for one page (a week of one or two vehicles = 7 to 14 calls).
+STEPS_FETCH_WORKERS = env.int("STEPS_FETCH_WORKERS", default=6)
+# Reminder e-mail to drivers this many days before the declaration deadline.
+STEP_REMINDER_DAYS = env.int("STEP_REMINDER_DAYS", default=2)

@@ -82,6 +82,16 @@ def can_see_private_details(user: User, driver: DriverLike) -> bool:
     )
 
 
+def can_view_vehicle(user: User, customer: Customer, entity_id: int | None) -> bool:
+    """A vehicle's trips (masked where private): administrators, and the customer's managers whose
+    entity scope holds the vehicle's entity."""
+    if is_admin(user):
+        return True
+    if not has_role(user, Role.MANAGER) or user.customer_id != customer.pk:
+        return False
+    return in_entity_scope(user, entity_id)
+
+
 def can_view_reports(user: User, customer: Customer) -> bool:
     if is_admin(user):
         return True

@@ -7,3 +7,4 @@ from .reports import (  # noqa: F401
     Acquisition, PeriodKind, ReportMailing, ReportRefresh, ReportRow, ReportSnapshot, RowKind, VehicleCost,
 )
 from .schedules import BulkApplication, BulkApplicationItem, ScheduleTemplate  # noqa: F401
+from .steps import DeclarationEvent, DeclarationStatus, StepAccessLog, StepDeclaration  # noqa: F401

@@ -1,0 +1,115 @@
+"""Classifying a step by the driver's private hours: private, pro, or mixed with minutes each side.
+
+The private time of a driver is the recurring weekly grid valid at the step's start (ocean-api §6.2,
+read through ``WeeklySchedule``) plus exceptional periods (§6.5, wholly private), both in the
+customer's local time. When Ocean cannot tell us the schedule the class is "unknown", which the
+pages treat like private for masking (privacy first).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.cache import cache
+
+from privacy.models import Customer
+from privacy.ocean import OceanError
+from privacy.services.ocean import ocean_client
+from privacy.week import DAYS, WeeklySchedule, WeekValidationError
+
+log = logging.getLogger(__name__)
+
+CALENDAR_TTL = 2 * 60  # short: a schedule edited on another page shows here within minutes
+
+PRIVATE, PRO, MIXED, UNKNOWN = "private", "pro", "mixed", "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleClass:
+    kind: str
+    private_minutes: int = 0
+    pro_minutes: int = 0
+
+    @property
+    def touches_private(self) -> bool:
+        return self.kind != PRO
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyCalendar:
+    entries: tuple  # ScheduleEntry of every version (closed ones too)
+    periods: tuple[tuple[datetime, datetime], ...]  # exceptional private periods, aware
+
+    def classify(self, start: datetime, end: datetime, tz) -> ScheduleClass:
+        if end <= start:
+            end = start
+        total = int((end - start).total_seconds() // 60)
+        private = 0
+        # Exceptional periods are private as a whole; the rest of the step follows the weekly grid.
+        rest = [(start, end)]
+        for p_start, p_end in self.periods:
+            next_rest = []
+            for lo, hi in rest:
+                o_lo, o_hi = max(lo, p_start), min(hi, p_end)
+                if o_lo >= o_hi:
+                    next_rest.append((lo, hi))
+                    continue
+                private += int((o_hi - o_lo).total_seconds() // 60)
+                next_rest += [seg for seg in ((lo, o_lo), (o_hi, hi)) if seg[0] < seg[1]]
+            rest = next_rest
+        grid = WeeklySchedule.from_entries(self.entries, at=start)
+        for lo, hi in rest:
+            private += grid.private_minutes_between(lo.astimezone(tz), hi.astimezone(tz))
+        private = min(private, total)
+        pro = total - private
+        if private and pro:
+            return ScheduleClass(MIXED, private, pro)
+        if private or (total == 0 and grid.is_private(_day_name(start, tz), _minute(start, tz))):
+            return ScheduleClass(PRIVATE, private, 0)
+        return ScheduleClass(PRO, 0, pro)
+
+
+def _day_name(at: datetime, tz) -> str:
+    return DAYS[at.astimezone(tz).weekday()]
+
+
+def _minute(at: datetime, tz) -> int:
+    local = at.astimezone(tz)
+    return local.hour * 60 + local.minute
+
+
+def privacy_calendar(customer: Customer, driver_id: int, first: date, last: date) -> PrivacyCalendar | None:
+    """The driver's private time around [first, last] (two upstream calls, cached briefly);
+    None when Ocean could not be read."""
+    key = f"privacy:v1:calendar:{customer.pk}:{driver_id}:{first.isoformat()}:{last.isoformat()}"
+    calendar = cache.get(key)
+    if calendar is not None:
+        return calendar
+    tz = customer.tz
+    client = ocean_client(customer)
+    window_start = datetime.combine(first, time.min, tzinfo=tz) - timedelta(days=1)
+    window_end = datetime.combine(last, time.min, tzinfo=tz) + timedelta(days=2)
+    try:
+        entries = tuple(client.recurring_get(driver_id=driver_id))
+        periods = tuple(
+            (p.start, p.end)
+            for p in client.exceptional_list(driver_id=driver_id, start=window_start, end=window_end)
+            if p.start is not None and p.end is not None
+        )
+    except OceanError as exc:
+        log.warning("private hours of driver %s unavailable: %s", driver_id, exc.message)
+        return None
+    calendar = PrivacyCalendar(entries=entries, periods=periods)
+    cache.set(key, calendar, CALENDAR_TTL)
+    return calendar
+
+
+def classify(calendar: PrivacyCalendar | None, start: datetime, end: datetime, tz) -> ScheduleClass:
+    if calendar is None:
+        return ScheduleClass(UNKNOWN)
+    try:
+        return calendar.classify(start, end, tz)
+    except WeekValidationError as exc:  # a slot Ocean sent that the grid cannot read
+        log.warning("schedule not readable: %s", exc)
+        return ScheduleClass(UNKNOWN)

@@ -1,0 +1,201 @@
+"""Reading steps from Ocean: `ficheJour` per (vehicle, day), cached and fetched concurrently.
+
+ocean-api §5.2: a driver's steps are built from the vehicles they drove (assignment history) and one
+`ficheJour` per vehicle and day. Past days are cached for hours (they no longer change), today for
+two minutes; the misses of a week are fetched together on a small thread pool, so a week costs about
+one upstream latency, not seven. Threads only use the Ocean client and the cache, never the DB.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from privacy.models import Customer
+from privacy.ocean import OceanError, OceanRejected
+from privacy.ocean.types import StepPoint
+from privacy.services.ocean import ocean_client
+
+log = logging.getLogger(__name__)
+
+PAST_DAY_TTL = 6 * 3600
+TODAY_TTL = 2 * 60
+ASSIGNMENTS_TTL = 10 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a step starts or ends. Only ever shown to the step's own driver, or for pro steps."""
+
+    address: str
+    postal_code: str
+    town: str
+    poi: str
+    latitude: float | None
+    longitude: float | None
+
+    @property
+    def label(self) -> str:
+        town = " ".join(p for p in (self.postal_code, self.town) if p)
+        text = ", ".join(p for p in (self.address, town) if p)
+        return f"{self.poi} — {text}" if self.poi and text else (self.poi or text)
+
+
+@dataclass(frozen=True, slots=True)
+class RawStep:
+    """One ficheJour row reduced to what the portal shows (cached; no Ocean raw JSON kept)."""
+
+    vehicle_id: int
+    step_id: int
+    start: datetime
+    end: datetime
+    distance_m: int
+    duration_s: int
+    driver_matricule: str
+    start_place: Place
+    end_place: Place
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    vehicle_id: int
+    start: datetime | None
+    end: datetime | None
+
+    def contains(self, at: datetime) -> bool:
+        return (self.start is None or self.start <= at) and (self.end is None or at < self.end)
+
+    def overlaps_day(self, day: date, tz) -> bool:
+        lo = datetime.combine(day, time.min, tzinfo=tz)
+        hi = lo + timedelta(days=1)
+        return (self.start is None or self.start < hi) and (self.end is None or self.end > lo)
+
+
+def _place(point: StepPoint) -> Place:
+    return Place(
+        address=point.address or "", postal_code=point.postal_code or "", town=point.town or "",
+        poi=point.poi or "", latitude=point.latitude, longitude=point.longitude,
+    )
+
+
+def local_today(customer: Customer) -> date:
+    return timezone.now().astimezone(customer.tz).date()
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _fiche_key(customer: Customer, vehicle_id: int, day: date) -> str:
+    return f"privacy:v1:fiche:{customer.pk}:{vehicle_id}:{day.isoformat()}"
+
+
+def _fetch_one(customer: Customer, vehicle_id: int, day: date) -> tuple[RawStep, ...]:
+    try:
+        steps = ocean_client(customer).fiche_jour(vehicle_id=vehicle_id, day=day)
+    except OceanRejected as exc:
+        if exc.status == 404:  # unknown vehicle / nothing found (ocean-api §10.18)
+            return ()
+        raise
+    rows = []
+    for s in steps:
+        seconds = s.duration_s
+        if s.id is None or s.start.when is None or s.end.when is None:
+            continue  # a row we cannot key or place in time cannot be shown or declared
+        rows.append(RawStep(
+            vehicle_id=vehicle_id, step_id=s.id, start=s.start.when, end=s.end.when,
+            distance_m=s.distance_m or 0,
+            duration_s=seconds if seconds is not None else int((s.end.when - s.start.when).total_seconds()),
+            driver_matricule=s.start.driver_matricule or "",
+            start_place=_place(s.start), end_place=_place(s.end),
+        ))
+    return tuple(rows)
+
+
+@dataclass(slots=True)
+class FetchResult:
+    steps: dict[tuple[int, date], tuple[RawStep, ...]]
+    failed: set[tuple[int, date]]
+
+
+def fiche_days(customer: Customer, pairs: Iterable[tuple[int, date]]) -> FetchResult:
+    """Steps of each (vehicle, day): cache first, then every miss at once on a bounded pool."""
+    today = local_today(customer)
+    wanted = sorted({p for p in pairs if p[1] <= today})  # a future day has no steps yet
+    keys = {p: _fiche_key(customer, *p) for p in wanted}
+    cached = cache.get_many(list(keys.values())) if keys else {}
+    result = FetchResult(steps={p: cached[k] for p, k in keys.items() if k in cached}, failed=set())
+    missing = [p for p in wanted if keys[p] not in cached]
+    if not missing:
+        return result
+    workers = max(1, min(settings.STEPS_FETCH_WORKERS, len(missing)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fichejour") as pool:
+        futures = {p: pool.submit(_fetch_one, customer, *p) for p in missing}
+    past, current = {}, {}
+    for pair, future in futures.items():
+        try:
+            rows = future.result()
+        except OceanError as exc:
+            log.warning("ficheJour vehicle=%s day=%s failed: %s", pair[0], pair[1], exc.message)
+            result.failed.add(pair)
+            continue
+        result.steps[pair] = rows
+        (current if pair[1] == today else past)[keys[pair]] = rows
+    if past:
+        cache.set_many(past, PAST_DAY_TTL)
+    if current:
+        cache.set_many(current, TODAY_TTL)
+    return result
+
+
+def driver_periods(customer: Customer, driver_id: int) -> list[Period]:
+    """The vehicles a driver drove and when (ocean-api §4.2), cached for a few minutes."""
+    key = f"privacy:v1:assign:driver:{customer.pk}:{driver_id}"
+    periods = cache.get(key)
+    if periods is None:
+        history = ocean_client(customer).assignment_history(driver_id=driver_id)
+        periods = [Period(a.vehicle_id, a.start, a.end) for a in history if a.vehicle_id is not None]
+        cache.set(key, periods, ASSIGNMENTS_TTL)
+    return periods
+
+
+def vehicle_periods(customer: Customer, vehicle_id: int) -> list[tuple[int, Period]]:
+    """(driver id, period) of every assignment of a vehicle, to name unidentified steps' drivers."""
+    key = f"privacy:v1:assign:vehicle:{customer.pk}:{vehicle_id}"
+    periods = cache.get(key)
+    if periods is None:
+        history = ocean_client(customer).assignment_history(vehicle_id=vehicle_id)
+        periods = [(a.driver_id, Period(vehicle_id, a.start, a.end)) for a in history if a.driver_id]
+        cache.set(key, periods, ASSIGNMENTS_TTL)
+    return periods
+
+
+def driver_raw_steps(
+    customer: Customer, *, driver_id: int, matricule: str, first: date, last: date
+) -> tuple[list[RawStep], set[tuple[int, date]]]:
+    """The driver's steps between two local days (ocean-api §5.2 step 3), sorted by start.
+
+    A row belongs to the driver when its start driver's matricule is theirs, or — no driver
+    identified on the row — when it starts inside one of their assignment periods of that vehicle.
+    """
+    tz = customer.tz
+    periods = driver_periods(customer, driver_id)
+    pairs = {(p.vehicle_id, d) for d in days_between(first, last) for p in periods if p.overlaps_day(d, tz)}
+    fetched = fiche_days(customer, pairs)
+    mine: dict[tuple[int, int], RawStep] = {}
+    for (vehicle_id, _day), rows in fetched.steps.items():
+        vehicle_periods_ = [p for p in periods if p.vehicle_id == vehicle_id]
+        for row in rows:
+            if row.driver_matricule:
+                if not matricule or row.driver_matricule != matricule:
+                    continue
+            elif not any(p.contains(row.start) for p in vehicle_periods_):
+                continue
+            mine[(row.vehicle_id, row.step_id)] = row
+    return sorted(mine.values(), key=lambda r: (r.start, r.vehicle_id)), fetched.failed

@@ -1,0 +1,85 @@
+"""Daily reminder to drivers whose mixed or unreviewed trips reach the declaration deadline soon.
+
+Peers' users lose money when classification windows close silently (peers.md §2, item 4). A trip is
+*mixed* when it crosses a private-hours boundary, *unreviewed* when the driver never opened the day
+in "My trips" (access log) — in both cases without any declaration. One e-mail per driver and day.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from privacy.models import Customer, Role, StepAccessLog, User
+from privacy.ocean import OceanError
+from privacy.services.fleet import fleet_get
+from privacy.services.steps import driver_steps_page
+from privacy.services.steps_classify import MIXED
+from privacy.services.steps_fetch import local_today
+
+log = logging.getLogger(__name__)
+
+
+def _reviewed_days(user: User, customer: Customer, first, last) -> set:
+    days = set()
+    for a in StepAccessLog.objects.filter(user=user, customer=customer, view=StepAccessLog.View.OWN,
+                                          first_day__lte=last, last_day__gte=first):
+        d = max(a.first_day, first)
+        while d <= min(a.last_day, last):
+            days.add(d)
+            d += timedelta(days=1)
+    return days
+
+
+def steps_needing_reminder(user: User, customer: Customer) -> list:
+    """The driver's trips without declaration, mixed or on a day never opened, whose deadline
+    falls within ``STEP_REMINDER_DAYS`` days."""
+    now = timezone.now()
+    today = local_today(customer)
+    first = today - timedelta(days=customer.declaration_deadline_days)
+    last = min(today, first + timedelta(days=settings.STEP_REMINDER_DAYS))
+    driver = fleet_get(customer).drivers.get(user.ocean_individu_id)
+    if driver is None:
+        return []
+    page = driver_steps_page(viewer=user, customer=customer, driver=driver, first=first, last=last)
+    reviewed = _reviewed_days(user, customer, first, last)
+    horizon = now + timedelta(days=settings.STEP_REMINDER_DAYS)
+    return [
+        row for group in page.days for row in group.rows
+        if row.declaration is None and now <= row.deadline <= horizon
+        and (row.schedule.kind == MIXED or row.day not in reviewed)
+    ]
+
+
+def reminders_send() -> int:
+    """E-mail every driver with trips to classify before the deadline; returns the number sent."""
+    sent = 0
+    drivers = (User.objects.filter(role=Role.DRIVER, is_active=True, ocean_individu_id__isnull=False)
+               .exclude(email="").select_related("customer"))
+    for user in drivers:
+        customer = user.customer
+        once = f"privacy:v1:steps-reminder:{user.pk}:{local_today(customer).isoformat()}"
+        if customer is None or cache.get(once):
+            continue
+        try:
+            rows = steps_needing_reminder(user, customer)
+        except OceanError as exc:  # try the others; tomorrow's run covers this one
+            log.warning("reminder for user %s skipped: %s", user.pk, exc.message)
+            continue
+        if not rows:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {"user": user, "rows": rows, "deadline": min(r.deadline for r in rows),
+                       "url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("privacy:my_trips")}
+            subject = render_to_string("privacy/steps/reminder_subject.txt", context).strip()
+            body = render_to_string("privacy/steps/reminder_email.txt", context)
+        send_mail(subject, body, None, [user.email])
+        cache.set(once, 1, 36 * 3600)
+        sent += 1
+    return sent

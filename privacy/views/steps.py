@@ -1,0 +1,189 @@
+"""Steps pages: "My trips" for drivers, a driver's or a vehicle's trips for managers, and the
+declare endpoints (htmx row swap, plain POST + redirect without JavaScript)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from privacy import access
+from privacy.forms_steps import DeclareForm, OnBehalfForm, StepRangeForm, TripsLookupForm
+from privacy.models import Role, StepAccessLog
+from privacy.ocean import OceanError
+from privacy.services.declarations import DeclarationRefused, declaration_request
+from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible, fleet_get
+from privacy.services.steps import (
+    access_log_record,
+    driver_steps_page,
+    find_driver_step,
+    fleet_vehicles_visible,
+    vehicle_steps_page,
+)
+from privacy.services.steps_fetch import local_today
+
+OCEAN_DOWN = _("Ocean cannot be reached right now; nothing was changed. Try again in a few minutes.")
+STEPS_CSS = "css/steps.css"
+
+
+def _range(request, customer):
+    form = StepRangeForm(request.GET or None, today=local_today(customer))
+    first, last, span = form.bounds()
+    return form, first, last, span
+
+
+def _render_page(request, template, *, customer, form, first, last, span, build, extra):
+    page, error = None, ""
+    try:
+        page = build()
+    except OceanError:
+        error = OCEAN_DOWN
+    step = timedelta(days=7 if span == "week" else 1)
+    day = form.cleaned_data["day"] if form.is_valid() else form.today
+    context = {"customer": customer, "form": form, "page": page, "ocean_error": error, "first": first,
+               "last": last, "span": span, "prev_day": day - step,
+               "next_day": day + step if day + step <= form.today else None, **extra}
+    return render(request, template, context)
+
+
+@require_GET
+@access.role_required(Role.DRIVER, allow_admin=False)
+def my_trips(request):
+    customer = access.current_customer(request)
+    form, first, last, span = _range(request, customer)
+    access_log_record(viewer=request.user, customer=customer, view=StepAccessLog.View.OWN, first=first,
+                      last=last, driver_id=request.user.ocean_individu_id)
+
+    def build():
+        driver = fleet_driver_or_404(request.user, customer, request.user.ocean_individu_id or -1)
+        return driver_steps_page(viewer=request.user, customer=customer, driver=driver, first=first,
+                                 last=last)
+
+    return _render_page(request, "privacy/steps/my_trips.html", customer=customer, form=form, first=first,
+                        last=last, span=span, build=build, extra={"mode": "own", "layout": "driver"})
+
+
+@require_GET
+@access.role_required(Role.MANAGER)
+def driver_trips(request, driver_id: int):
+    customer = access.current_customer(request)
+    driver = fleet_driver_or_404(request.user, customer, driver_id)
+    form, first, last, span = _range(request, customer)
+    access_log_record(viewer=request.user, customer=customer, view=StepAccessLog.View.DRIVER, first=first,
+                      last=last, driver_id=driver_id)
+    return _render_page(
+        request, "privacy/steps/driver_trips.html", customer=customer, form=form, first=first, last=last,
+        span=span, build=lambda: driver_steps_page(viewer=request.user, customer=customer, driver=driver,
+                                                   first=first, last=last),
+        extra={"mode": "manager", "layout": "driver", "driver": driver},
+    )
+
+
+@require_GET
+@access.role_required(Role.MANAGER)
+def vehicle_trips(request, vehicle_id: int):
+    customer = access.current_customer(request)
+    vehicle = fleet_get(customer).vehicles.get(vehicle_id)
+    if vehicle is None or not access.can_view_vehicle(request.user, customer, vehicle.entity_id):
+        raise Http404
+    form, first, last, span = _range(request, customer)
+    access_log_record(viewer=request.user, customer=customer, view=StepAccessLog.View.VEHICLE, first=first,
+                      last=last, vehicle_id=vehicle_id)
+    return _render_page(
+        request, "privacy/steps/vehicle_trips.html", customer=customer, form=form, first=first, last=last,
+        span=span, build=lambda: vehicle_steps_page(viewer=request.user, customer=customer, vehicle=vehicle,
+                                                    first=first, last=last),
+        extra={"mode": "manager", "layout": "vehicle", "vehicle": vehicle},
+    )
+
+
+@require_GET
+@access.role_required(Role.MANAGER)
+def trips_lookup(request):
+    """The manager's way in: pick a driver or a vehicle."""
+    customer = access.current_customer(request)
+    form = TripsLookupForm(request.GET or None, drivers=fleet_drivers_visible(request.user, customer),
+                           vehicles=fleet_vehicles_visible(request.user, customer))
+    if request.GET and form.is_valid():
+        if form.cleaned_data["driver"]:
+            return redirect("privacy:driver_trips", driver_id=form.cleaned_data["driver"])
+        if form.cleaned_data["vehicle"]:
+            return redirect("privacy:vehicle_trips", vehicle_id=form.cleaned_data["vehicle"])
+    return render(request, "privacy/steps/lookup.html", {"form": form, "customer": customer})
+
+
+def _declare(request, *, customer, driver, vehicle_id, step_id, form, on_behalf: bool, mode: str):
+    """Shared by the driver's tap and the manager's declaration: find the step among the driver's own
+    (404 when it is not theirs, before any upstream write), record the choice, answer with the row."""
+    day = form.cleaned_data["day"]
+    try:
+        row = find_driver_step(viewer=request.user, customer=customer, driver=driver, day=day,
+                               vehicle_id=vehicle_id, step_id=step_id)
+    except OceanError:
+        return _row_response(request, None, OCEAN_DOWN, mode=mode, form=form, day=day)
+    if row is None:
+        raise Http404
+    error = ""
+    try:
+        declaration_request(actor=request.user, customer=customer, row=row,
+                            private=form.cleaned_data["private"],
+                            reason=form.cleaned_data.get("reason", ""), on_behalf=on_behalf)
+        row = find_driver_step(viewer=request.user, customer=customer, driver=driver, day=day,
+                               vehicle_id=vehicle_id, step_id=step_id) or row
+    except DeclarationRefused as exc:
+        error = exc.message
+    except OceanError:
+        error = OCEAN_DOWN
+    return _row_response(request, row, error, mode=mode, form=form, day=day)
+
+
+def _row_response(request, row, error, *, mode, form, day):
+    if request.htmx:
+        layout = form.cleaned_data.get("layout") or "driver"
+        return render(request, "privacy/partials/_step_row.html",
+                      {"row": row, "row_error": error, "mode": mode, "layout": layout, "form_errors": form})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Your choice is saved."))
+    target = reverse("privacy:my_trips") if mode == "own" else reverse(
+        "privacy:driver_trips", kwargs={"driver_id": row.driver_id if row else 0})
+    anchor = f"#{row.dom_id}" if row else ""
+    return redirect(f"{target}?day={day.isoformat()}{anchor}")
+
+
+@require_POST
+@access.role_required(Role.DRIVER, allow_admin=False)
+def my_trip_declare(request, vehicle_id: int, step_id: int):
+    customer = access.current_customer(request)
+    form = DeclareForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose private or professional for a trip of a valid day."))
+    driver = fleet_driver_or_404(request.user, customer, request.user.ocean_individu_id or -1)
+    return _declare(request, customer=customer, driver=driver, vehicle_id=vehicle_id, step_id=step_id,
+                    form=form, on_behalf=False, mode="own")
+
+
+@require_POST
+@access.role_required(Role.MANAGER)
+def driver_trip_declare(request, driver_id: int, vehicle_id: int, step_id: int):
+    customer = access.current_customer(request)
+    driver = fleet_driver_or_404(request.user, customer, driver_id)
+    access.require_driver_change(request.user, driver)
+    form = OnBehalfForm(request.POST)
+    if not form.is_valid():
+        if not form.errors.keys() - {"reason", "private"} and "day" in form.cleaned_data:
+            row = find_driver_step(viewer=request.user, customer=customer, driver=driver,
+                                   day=form.cleaned_data["day"], vehicle_id=vehicle_id, step_id=step_id)
+            if row is None:
+                raise Http404
+            message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+            day = form.cleaned_data["day"]
+            return _row_response(request, row, message, mode="manager", form=form, day=day)
+        return HttpResponseBadRequest(_("Choose private or professional for a trip of a valid day."))
+    return _declare(request, customer=customer, driver=driver, vehicle_id=vehicle_id, step_id=step_id,
+                    form=form, on_behalf=True, mode="manager")
