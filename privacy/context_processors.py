@@ -18,6 +18,8 @@ NAV_ITEMS = [
     ("privacy:my_schedule", _("My private hours"), {Role.DRIVER}),
     ("privacy:reports", _("Reports"), {Role.HR, "admin"}),
     ("privacy:benefit", _("Benefit in kind"), {Role.HR, "admin"}),
+    ("privacy:setup", _("Setup"), {"admin"}),
+    ("privacy:users", _("Users"), {"admin"}),
 ]
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("privacy.urls_schedules")),
     path("", include("privacy.urls_steps")),
     path("", include("privacy.urls_reports")),
+    path("", include("privacy.urls_onboarding")),
 ]
