@@ -81,6 +81,7 @@ def fmt(value, places: int | None, unit: str = "") -> str:
         return "—"
     if places is None:
         return str(value)
+    value = _q(value, places)  # half up, as the exports round
     text = formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
     return f"{text}\u00a0{unit}" if unit else text
 

@@ -114,7 +114,7 @@ def report_refresh(request):
     if not request.htmx:
         return redirect(reverse("privacy:reports") + "?" + urlencode(ctx["base_query"]))
     return render(request, "privacy/partials/_report_progress.html",
-                  {"refresh": refresh, "already": not created, **ctx})
+                  {**ctx, "refresh": refresh, "already": not created})
 
 
 @require_GET
