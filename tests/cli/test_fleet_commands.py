@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,16 +10,14 @@ from django.core.management.base import CommandError
 
 from ocean_sim.dates import local_date
 from privacy.models import AuditEntry
+from privacy.services.ocean import ocean_client
 
 
 def sim_steps(sim, vehicle_id: int, days, driver_idx=None) -> set[int]:
     fleet, now = sim.state.fleet, sim.state.now()
     vehicle = fleet.vehicle_by_id[vehicle_id]
     return {
-        s.id
-        for d in days
-        for s in fleet.steps(vehicle, d, now)
-        if driver_idx is None or s.driver_idx == driver_idx
+        s.id for d in days for s in fleet.steps(vehicle, d, now) if driver_idx is None or s.driver_idx == driver_idx
     }
 
 
@@ -70,9 +69,7 @@ def test_steps_of_a_vehicle_on_a_date_is_one_fichejour(ocean, sim):
 def test_steps_of_a_driver_follow_the_assignment_history_across_a_vehicle_change(ocean, sim):
     change_day = local_date(sim.state.fleet.change_at)
     days = [change_day + timedelta(days=n) for n in range(-3, 2)]
-    result = ocean(
-        "steps", "--driver", 7001, "--from", days[0].isoformat(), "--to", days[-1].isoformat()
-    ).json
+    result = ocean("steps", "--driver", 7001, "--from", days[0].isoformat(), "--to", days[-1].isoformat()).json
     assert result["driver"] == {"id": 7001, "matricule": "M0001", "name": result["driver"]["name"]}
     expected = sim_steps(sim, 5021, days[:3], driver_idx=0) | sim_steps(sim, 5001, days[3:], driver_idx=0)
     assert {s["id"] for s in result["steps"]} == expected != set()
@@ -138,17 +135,38 @@ def test_declare_needs_exactly_one_of_private_or_pro(ocean, sim, flags):
     assert sim.stats()["total"] == 0
 
 
-def test_report_sums_private_and_pro_distance_per_driver(ocean, sim):
+def test_report_matches_the_analysis_tree_per_driver_and_in_total(ocean, sim):
     day = recent_weekday()
-    result = ocean("report", "--from", (day - timedelta(days=6)).isoformat(), "--to", day.isoformat()).json
+    first = day - timedelta(days=6)
+    result = ocean("report", "--from", first.isoformat(), "--to", day.isoformat()).json
     assert result["mode"] == "BY_DRIVER_WITH_HORAIRE_SYNTHESIS" and result["axis"] == "driver"
-    rows = result["drivers"]
-    assert len(rows) >= 10
-    for key in ("private", "pro", "total"):
-        assert sum(r["distance_m"][key] for r in rows) == result["totals"]["distance_m"][key]
-    assert all(r["distance_m"]["private"] + r["distance_m"]["pro"] == r["distance_m"]["total"] for r in rows)
-    assert result["totals"]["distance_m"]["private"] > 0
-    assert {r["entity"]["id"] for r in rows} <= {121, 122, 123}
+    assert result["period_start"] == f"{first.isoformat()}T00:00:00{result['period_start'][-6:]}"
+    # The same analysis read directly: the root and each leaf of the tree.
+    raw = json.loads(
+        ocean_client().preformatted_privacy(
+            start=datetime.fromisoformat(result["period_start"]),
+            end=datetime.fromisoformat(result["period_end"]),
+            render_mode="BY_DRIVER_WITH_HORAIRE_SYNTHESIS",
+        )
+    )
+    tree = raw[0]["synthesisTreeByDriver"]
+
+    def distance(node):
+        return node["entityTotalCumul"]["total"]["distanceInMeterByPeriodMap"]
+
+    assert result["totals"]["distance_m"]["private"] == distance(tree)["VIE_PRIVEE"] > 0
+    assert result["totals"]["distance_m"]["pro"] == distance(tree)["VIE_PRO"]
+    leaves = {
+        int(leaf_id): (int(entity_id), leaf)
+        for entity_id, entity in tree["nodes"].items()
+        for leaf_id, leaf in entity["nodes"].items()
+    }
+    assert {r["id"] for r in result["drivers"]} == set(leaves)
+    for row in result["drivers"]:
+        entity_id, leaf = leaves[row["id"]]
+        assert row["entity"]["id"] == entity_id and row["name"] == leaf["entity"]["nom"]
+        assert row["distance_m"]["private"] == distance(leaf)["VIE_PRIVEE"]
+        assert row["distance_m"]["total"] == sum(distance(leaf).values())
 
 
 def test_report_by_vehicle_for_chosen_drivers(ocean, sim):

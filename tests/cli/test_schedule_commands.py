@@ -35,9 +35,7 @@ def test_show_prints_the_active_week_with_api_day_names_and_slot_ids(ocean, sim)
     assert {s["id"] for s in result["slots"]} == {slot_id for slot_id, _h, _s in version.slots}
     monday = sorted((s["start"], s["end"]) for s in result["slots"] if s["day"] == "LUNDI")
     assert monday == [("00:00", "08:00"), ("18:00", "23:59")]
-    assert all(
-        s["valid_until"] is None and s["valid_from"].endswith(("+01:00", "+02:00")) for s in result["slots"]
-    )
+    assert all(s["valid_until"] is None and s["valid_from"].endswith(("+01:00", "+02:00")) for s in result["slots"])
     assert "history" not in result
     stats = sim.stats()
     assert stats["by_endpoint"] == {
@@ -112,9 +110,7 @@ def test_a_start_in_the_past_is_refused_locally_and_nothing_is_sent(ocean, sim, 
         ([["08:00", "09:00"]], "not valid"),
     ],
 )
-def test_a_bad_week_file_is_refused_with_a_clear_message_and_nothing_is_sent(
-    ocean, sim, tmp_path, content, message
-):
+def test_a_bad_week_file_is_refused_with_a_clear_message_and_nothing_is_sent(ocean, sim, tmp_path, content, message):
     path = write_week(tmp_path, content)
     sim.reset_stats()
     with pytest.raises(CommandError, match=message):

@@ -57,7 +57,7 @@ def _build_schedule(sub) -> None:
         "--file",
         required=True,
         metavar="WEEK.json",
-        help=_lazy('{"LUNDI": [["00:00","08:00"],["18:00","23:59"]], …}'),
+        help='{"LUNDI": [["00:00","08:00"],["18:00","23:59"]], …}',
     )
     put.add_argument("--from", dest="start", metavar="ISO", help=ISO_HELP)
     put.add_argument("--until", metavar="ISO", help=ISO_HELP)
