@@ -102,14 +102,16 @@ class ScheduleForm(WeekForm):
 
 class PeriodForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=60, help_text=_("E.g. Congés, NOEL, Pont de mai."))
-    start_date = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     start_time = forms.TimeField(
         label=_("From (time)"),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("Empty = from the start of the day."),
     )
-    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end_time = forms.TimeField(
         label=_("Until (time)"),
         required=False,
@@ -130,9 +132,7 @@ class PeriodForm(forms.Form):
         end_time = data.get("end_time")
         # Whole days by default: the end is the next local midnight after the last day.
         end_local = (
-            datetime.combine(last, end_time)
-            if end_time
-            else datetime.combine(last + timedelta(days=1), time(0, 0))
+            datetime.combine(last, end_time) if end_time else datetime.combine(last + timedelta(days=1), time(0, 0))
         )
         data["start"] = to_utc_from_local(start_local, self.tz_name)
         data["end"] = to_utc_from_local(end_local, self.tz_name)
@@ -184,9 +184,7 @@ class TemplateForm(WeekForm):
 
 
 class ApplyForm(forms.Form):
-    template = forms.ModelChoiceField(
-        label=_("Template"), queryset=ScheduleTemplate.objects.none(), empty_label=None
-    )
+    template = forms.ModelChoiceField(label=_("Template"), queryset=ScheduleTemplate.objects.none(), empty_label=None)
     entity = forms.TypedChoiceField(
         label=_("Or a whole entity"),
         required=False,

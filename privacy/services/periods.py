@@ -75,9 +75,7 @@ def periods_list(customer: Customer, driver_id: int, *, fresh: bool = False) -> 
     if not fresh and (data := cache.get(key)) is not None:
         return _from_cache(data)
     now = timezone.now()
-    raw = ocean_client(customer).exceptional_list(
-        driver_id=driver_id, start=now - LOOK_BACK, end=now + LOOK_AHEAD
-    )
+    raw = ocean_client(customer).exceptional_list(driver_id=driver_id, start=now - LOOK_BACK, end=now + LOOK_AHEAD)
     periods = sorted(
         (
             Period(p.delete_id, p.label or "", p.start, p.end)
@@ -102,9 +100,7 @@ def period_check(
     if end <= start:
         raise ScheduleError(_("The end must be after the start."), field="end_date")
     if start < now - PAST_TOLERANCE:
-        raise ScheduleError(
-            _("The start cannot be in the past: Ocean never changes the past."), field="start_date"
-        )
+        raise ScheduleError(_("The start cannot be in the past: Ocean never changes the past."), field="start_date")
     for other in periods:
         if other.id != exclude_id and other.overlaps(start, end):
             raise ScheduleError(
@@ -134,7 +130,10 @@ def period_save(
 ) -> Period:
     """Add (or, with ``update_id``, change) a period; returns it as Ocean reads it back."""
     now = timezone.now()
-    periods = periods_list(customer, driver_id, fresh=True)
+    try:
+        periods = periods_list(customer, driver_id, fresh=True)
+    except OceanError as exc:
+        raise ScheduleError(ocean_error_message(exc)) from exc
     before = None
     if update_id is not None:
         before = next((p for p in periods if p.id == update_id), None)
@@ -198,9 +197,7 @@ def period_save(
 def period_delete(*, actor: User | None, customer: Customer, driver_id: int, period: Period) -> None:
     """Delete a period entirely in the future (checked again here, never sent otherwise)."""
     if period.state(timezone.now()) != "future":
-        raise ScheduleError(
-            _("Only a period entirely in the future can be deleted: Ocean never changes the past.")
-        )
+        raise ScheduleError(_("Only a period entirely in the future can be deleted: Ocean never changes the past."))
     try:
         ocean_client(customer).exceptional_delete(extension_id=period.id)
         periods_forget(customer, driver_id)
