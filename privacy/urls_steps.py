@@ -6,10 +6,13 @@ from privacy.views import declarations, steps
 urlpatterns = [
     path("trips/", steps.my_trips, name="my_trips"),
     path("trips/<int:vehicle_id>/<int:step_id>/declare/", steps.my_trip_declare, name="my_trip_declare"),
+    path("trips/<int:vehicle_id>/<int:step_id>/row/", steps.my_trip_row, name="my_trip_row"),
     path("trips/find/", steps.trips_lookup, name="trips_lookup"),
     path("drivers/<int:driver_id>/trips/", steps.driver_trips, name="driver_trips"),
     path("drivers/<int:driver_id>/trips/<int:vehicle_id>/<int:step_id>/declare/", steps.driver_trip_declare,
          name="driver_trip_declare"),
+    path("drivers/<int:driver_id>/trips/<int:vehicle_id>/<int:step_id>/row/", steps.driver_trip_row,
+         name="driver_trip_row"),
     path("vehicles/<int:vehicle_id>/trips/", steps.vehicle_trips, name="vehicle_trips"),
     path("declarations/", declarations.declarations, name="declarations"),
     path("declarations/decide/", declarations.declarations_decide, name="declarations_decide"),

@@ -126,7 +126,8 @@ class MaskedStepRow(StepFacts):
 
 
 def is_private_step(schedule: ScheduleClass, declaration: StepDeclaration | None) -> bool:
-    """Private for masking: any private minute by schedule, an unknown schedule, or private ever declared."""
+    """Private for masking: any private minute by schedule, an unknown schedule, a private choice
+    (even pending or refused), or Ocean holding it private."""
     if schedule.touches_private:
         return True
     return declaration is not None and (declaration.private or bool(declaration.confirmed_private))

@@ -3,6 +3,7 @@ declare endpoints (htmx row swap, plain POST + redirect without JavaScript)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
@@ -10,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
 
 from privacy import access
 from privacy.forms_steps import DeclareForm, OnBehalfForm, StepRangeForm, TripsLookupForm
@@ -28,6 +30,22 @@ from privacy.services.steps_fetch import local_today
 
 OCEAN_DOWN = _("Ocean cannot be reached right now; nothing was changed. Try again in a few minutes.")
 STEPS_CSS = "css/steps.css"
+
+
+def ocean_guard(view):
+    """An Ocean failure outside the page body (the fleet lookup) is a clear message, never a 500:
+    a row-sized message for htmx (200, so it is swapped in), a page with status 503 otherwise."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except OceanError:
+            if request.htmx:
+                return render(request, "privacy/partials/_step_row.html", {"row": None, "row_error": OCEAN_DOWN})
+            return render(request, "privacy/steps/ocean_down.html", {"message": OCEAN_DOWN}, status=503)
+
+    return wrapper
 
 
 def _range(request, customer):
@@ -52,6 +70,7 @@ def _render_page(request, template, *, customer, form, first, last, span, build,
 
 @require_GET
 @access.role_required(Role.DRIVER, allow_admin=False)
+@ocean_guard
 def my_trips(request):
     customer = access.current_customer(request)
     form, first, last, span = _range(request, customer)
@@ -69,6 +88,7 @@ def my_trips(request):
 
 @require_GET
 @access.role_required(Role.MANAGER)
+@ocean_guard
 def driver_trips(request, driver_id: int):
     customer = access.current_customer(request)
     driver = fleet_driver_or_404(request.user, customer, driver_id)
@@ -85,6 +105,7 @@ def driver_trips(request, driver_id: int):
 
 @require_GET
 @access.role_required(Role.MANAGER)
+@ocean_guard
 def vehicle_trips(request, vehicle_id: int):
     customer = access.current_customer(request)
     vehicle = fleet_get(customer).vehicles.get(vehicle_id)
@@ -103,6 +124,7 @@ def vehicle_trips(request, vehicle_id: int):
 
 @require_GET
 @access.role_required(Role.MANAGER)
+@ocean_guard
 def trips_lookup(request):
     """The manager's way in: pick a driver or a vehicle."""
     customer = access.current_customer(request)
@@ -158,6 +180,7 @@ def _row_response(request, row, error, *, mode, form, day):
 
 @require_POST
 @access.role_required(Role.DRIVER, allow_admin=False)
+@ocean_guard
 def my_trip_declare(request, vehicle_id: int, step_id: int):
     customer = access.current_customer(request)
     form = DeclareForm(request.POST)
@@ -170,6 +193,7 @@ def my_trip_declare(request, vehicle_id: int, step_id: int):
 
 @require_POST
 @access.role_required(Role.MANAGER)
+@ocean_guard
 def driver_trip_declare(request, driver_id: int, vehicle_id: int, step_id: int):
     customer = access.current_customer(request)
     driver = fleet_driver_or_404(request.user, customer, driver_id)
@@ -187,3 +211,39 @@ def driver_trip_declare(request, driver_id: int, vehicle_id: int, step_id: int):
         return HttpResponseBadRequest(_("Choose private or professional for a trip of a valid day."))
     return _declare(request, customer=customer, driver=driver, vehicle_id=vehicle_id, step_id=step_id,
                     form=form, on_behalf=True, mode="manager")
+
+
+@require_GET
+@access.role_required(Role.DRIVER, allow_admin=False)
+@ocean_guard
+def my_trip_row(request, vehicle_id: int, step_id: int):
+    """One row again (htmx polls it while a declaration is on its way to Ocean)."""
+    customer = access.current_customer(request)
+    driver = fleet_driver_or_404(request.user, customer, request.user.ocean_individu_id or -1)
+    return _row_again(request, customer=customer, driver=driver, vehicle_id=vehicle_id, step_id=step_id, mode="own")
+
+
+@require_GET
+@access.role_required(Role.MANAGER)
+@ocean_guard
+def driver_trip_row(request, driver_id: int, vehicle_id: int, step_id: int):
+    customer = access.current_customer(request)
+    driver = fleet_driver_or_404(request.user, customer, driver_id)
+    return _row_again(request, customer=customer, driver=driver, vehicle_id=vehicle_id, step_id=step_id,
+                      mode="manager")
+
+
+def _row_again(request, *, customer, driver, vehicle_id, step_id, mode):
+    form = DeclareForm({"day": request.GET.get("day", ""), "private": "true",
+                        "layout": request.GET.get("layout", "driver")})
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose private or professional for a trip of a valid day."))
+    try:
+        row = find_driver_step(viewer=request.user, customer=customer, driver=driver,
+                               day=form.cleaned_data["day"], vehicle_id=vehicle_id, step_id=step_id)
+    except OceanError:
+        return HttpResponseStopPolling()
+    if row is None:
+        raise Http404
+    return render(request, "privacy/partials/_step_row.html",
+                  {"row": row, "mode": mode, "layout": form.cleaned_data["layout"] or "driver"})
