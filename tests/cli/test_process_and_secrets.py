@@ -93,6 +93,8 @@ def test_a_refused_input_exits_1_and_sends_nothing(sim, tmp_path):
 def test_help_exits_0(sim, tmp_path):
     done = manage(tmp_path, sim.base_url, "schedule", "set", "--help")
     assert done.returncode == 0 and "--file" in done.stdout
+    top = manage(tmp_path, sim.base_url, "--help")
+    assert top.returncode == 0 and "JSON" in top.stdout and "report" in top.stdout
 
 
 # -- secrets ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from privacy.cli import fleet, report, schedules
 from privacy.cli.common import Cli, CliError
@@ -21,7 +21,7 @@ from privacy.ocean import OceanAuthError, OceanError, OceanRejected, OceanUnavai
 from privacy.ocean.analysis import RENDER_MODES
 from privacy.week import WeekValidationError
 
-ISO_HELP = _lazy("ISO date and time; without an offset it is the customer's local time (2027-12-25T00:00)")
+ISO_HELP = gettext_lazy("ISO date and time; without an offset it is the customer's local time (2027-12-25T00:00)")
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -42,16 +42,16 @@ def _leaf(actions, name: str, **kwargs):
 
 
 def _add_driver(parser, required: bool = True) -> None:
-    parser.add_argument("--driver", type=int, required=required, metavar="ID", help=_lazy("Ocean driver id"))
+    parser.add_argument("--driver", type=int, required=required, metavar="ID", help=gettext_lazy("Ocean driver id"))
 
 
 def _build_schedule(sub) -> None:
-    schedule = sub.add_parser("schedule", help=_lazy("recurring private-life week of a driver"))
+    schedule = sub.add_parser("schedule", help=gettext_lazy("recurring private-life week of a driver"))
     actions = schedule.add_subparsers(dest="schedule_action", required=True, metavar="{show,set,delete}")
-    show = _leaf(actions, "show", help=_lazy("the active week (and upcoming versions)"))
+    show = _leaf(actions, "show", help=gettext_lazy("the active week (and upcoming versions)"))
     _add_driver(show)
-    show.add_argument("--history", action="store_true", help=_lazy("also list closed versions"))
-    put = _leaf(actions, "set", help=_lazy("replace the week from --from (default now)"))
+    show.add_argument("--history", action="store_true", help=gettext_lazy("also list closed versions"))
+    put = _leaf(actions, "set", help=gettext_lazy("replace the week from --from (default now)"))
     _add_driver(put)
     put.add_argument(
         "--file",
@@ -61,52 +61,52 @@ def _build_schedule(sub) -> None:
     )
     put.add_argument("--from", dest="start", metavar="ISO", help=ISO_HELP)
     put.add_argument("--until", metavar="ISO", help=ISO_HELP)
-    delete = _leaf(actions, "delete", help=_lazy("delete one slot (ids from `schedule show`)"))
+    delete = _leaf(actions, "delete", help=gettext_lazy("delete one slot (ids from `schedule show`)"))
     _add_driver(delete)
     delete.add_argument("--slot", type=int, required=True, metavar="SLOT_ID")
 
 
 def _build_periods(sub) -> None:
-    periods = sub.add_parser("periods", help=_lazy("exceptional private-life periods of a driver"))
+    periods = sub.add_parser("periods", help=gettext_lazy("exceptional private-life periods of a driver"))
     actions = periods.add_subparsers(dest="periods_action", required=True, metavar="{list,add,delete}")
-    listing = _leaf(actions, "list", help=_lazy("periods overlapping a window (default: -1 month, +2 years)"))
+    listing = _leaf(actions, "list", help=gettext_lazy("periods overlapping a window (default: -1 month, +2 years)"))
     _add_driver(listing)
     listing.add_argument("--from", dest="start", metavar="ISO", help=ISO_HELP)
     listing.add_argument("--to", dest="end", metavar="ISO", help=ISO_HELP)
-    add = _leaf(actions, "add", help=_lazy("add a period, or change one with --update"))
+    add = _leaf(actions, "add", help=gettext_lazy("add a period, or change one with --update"))
     _add_driver(add)
     add.add_argument("--label", required=True, metavar="TEXT")
     add.add_argument("--from", dest="start", required=True, metavar="ISO", help=ISO_HELP)
     add.add_argument("--to", dest="end", required=True, metavar="ISO", help=ISO_HELP)
-    add.add_argument("--update", type=int, metavar="PERIOD_ID", help=_lazy("id shown by `periods list`"))
-    delete = _leaf(actions, "delete", help=_lazy("delete a period that has not started yet"))
+    add.add_argument("--update", type=int, metavar="PERIOD_ID", help=gettext_lazy("id shown by `periods list`"))
+    delete = _leaf(actions, "delete", help=gettext_lazy("delete a period that has not started yet"))
     delete.add_argument(
-        "--period", type=int, required=True, metavar="PERIOD_ID", help=_lazy("id shown by `periods list`")
+        "--period", type=int, required=True, metavar="PERIOD_ID", help=gettext_lazy("id shown by `periods list`")
     )
 
 
 def _build(parser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    _leaf(sub, "ping", help=_lazy("log in and show the account's state"))
-    drivers = _leaf(sub, "drivers", help=_lazy("list the drivers (individus)"))
-    drivers.add_argument("--include-deleted", action="store_true", help=_lazy("also list deleted drivers"))
-    _leaf(sub, "vehicles", help=_lazy("list the vehicles"))
+    _leaf(sub, "ping", help=gettext_lazy("log in and show the account's state"))
+    drivers = _leaf(sub, "drivers", help=gettext_lazy("list the drivers (individus)"))
+    drivers.add_argument("--include-deleted", action="store_true", help=gettext_lazy("also list deleted drivers"))
+    _leaf(sub, "vehicles", help=gettext_lazy("list the vehicles"))
     _build_schedule(sub)
     _build_periods(sub)
-    steps = _leaf(sub, "steps", help=_lazy("trips of a vehicle or a driver (ficheJour)"))
+    steps = _leaf(sub, "steps", help=gettext_lazy("trips of a vehicle or a driver (ficheJour)"))
     who = steps.add_mutually_exclusive_group(required=True)
     who.add_argument("--vehicle", type=int, metavar="ID")
     who.add_argument("--driver", type=int, metavar="ID")
     steps.add_argument("--date", dest="date_", metavar="YYYY-MM-DD")
     steps.add_argument("--from", dest="first", metavar="YYYY-MM-DD")
     steps.add_argument("--to", dest="last", metavar="YYYY-MM-DD")
-    declare = _leaf(sub, "declare", help=_lazy("declare a trip private or professional afterwards"))
+    declare = _leaf(sub, "declare", help=gettext_lazy("declare a trip private or professional afterwards"))
     declare.add_argument("--vehicle", type=int, required=True, metavar="ID")
     declare.add_argument("--step", type=int, required=True, metavar="STEP_ID")
     kind = declare.add_mutually_exclusive_group(required=True)
     kind.add_argument("--private", dest="private", action="store_true")
     kind.add_argument("--pro", dest="private", action="store_false")
-    rep = _leaf(sub, "report", help=_lazy("private/pro totals per driver or vehicle"))
+    rep = _leaf(sub, "report", help=gettext_lazy("private/pro totals per driver or vehicle"))
     rep.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
     rep.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
     rep.add_argument(
@@ -114,11 +114,9 @@ def _build(parser) -> None:
         default=report.DEFAULT_MODE,
         choices=sorted(RENDER_MODES),
         metavar="RENDER_MODE",
-        help=_lazy("one of the 10 render modes (default %(default)s)"),
+        help=gettext_lazy("one of the 10 render modes (default %(default)s)"),
     )
-    rep.add_argument(
-        "--driver", dest="drivers", type=int, action="extend", nargs="+", default=[], metavar="ID"
-    )
+    rep.add_argument("--driver", dest="drivers", type=int, action="extend", nargs="+", default=[], metavar="ID")
 
 
 def _run(cli: Cli, o: dict) -> dict:
@@ -128,9 +126,7 @@ def _run(cli: Cli, o: dict) -> dict:
         if sub == "show":
             return schedules.schedule_show(cli, driver=o["driver"], history=o["history"])
         if sub == "set":
-            return schedules.schedule_set(
-                cli, driver=o["driver"], file=o["file"], start=o["start"], until=o["until"]
-            )
+            return schedules.schedule_set(cli, driver=o["driver"], file=o["file"], start=o["start"], until=o["until"])
         return schedules.schedule_delete(cli, driver=o["driver"], slot=o["slot"])
     if action == "periods":
         sub = o["periods_action"]
@@ -176,7 +172,12 @@ def describe(exc: OceanError) -> str:
 
 
 class Command(BaseCommand):
-    help = _lazy("The Ocean API from the command line: JSON on stdout, errors on stderr with exit code 1.")
+    help = gettext_lazy("The Ocean API from the command line: JSON on stdout, errors on stderr with exit code 1.")
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.description = str(self.help)  # argparse's text wrapping needs a real str, not a lazy one
+        return parser
 
     def add_arguments(self, parser) -> None:
         _build(parser)
