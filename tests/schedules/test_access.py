@@ -112,3 +112,11 @@ def test_the_drivers_own_view_shows_their_week_and_upcoming_periods_read_only(si
     assert 'aria-readonly="true"' in html
     assert "data-n=" not in html  # no editable cell
     assert "<form method=\"post\"" not in html.split("<main")[1]
+
+
+@pytest.mark.parametrize(
+    "url", MANAGER_PAGES + ["/templates/apply/?drivers=7001&drivers=7002", "/holidays/?drivers=7001"])
+def test_every_manager_page_renders_for_a_manager(sim, login, manager, url):
+    response = login(manager).get(url)
+    assert response.status_code == 200
+    assert b"<script>" not in response.content and b' style="' not in response.content  # strict CSP
