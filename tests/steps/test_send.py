@@ -1,0 +1,116 @@
+"""The send protocol: stored before sent, confirmed only by Ocean, retried, never two values out of order."""
+from __future__ import annotations
+
+import pytest
+
+from privacy.models import DeclarationEvent, DeclarationStatus, StepDeclaration
+from privacy.services.declarations import declaration_request
+from privacy.services.declarations_send import SendLater, declaration_send, declarations_waiting
+from privacy.tasks.steps import declarations_resend
+
+from .conftest import DECLARE, calls, find_row, sim_value
+
+pytestmark = pytest.mark.django_db
+
+
+def choose(user, customer, row, private: bool) -> StepDeclaration:
+    return declaration_request(actor=user, customer=customer, row=row, private=private)
+
+
+def test_ocean_down_then_up_loses_nothing(sim, driver, customer, django_capture_on_commit_callbacks):
+    rows = [find_row(customer, driver, kind="pro", days=range(d, d + 3)) for d in (1, 3)]
+    sim.set_faults(error_rate=1.0)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        declarations = [choose(driver, customer, r, True) for r in rows]
+    assert len(queued) == 2  # one send task per choice, queued after commit
+    for d in declarations:
+        with pytest.raises(SendLater):
+            declaration_send(d.pk)
+        d.refresh_from_db()
+        assert d.status == DeclarationStatus.SENT and d.upstream_answer.startswith("Ocean unavailable")
+        assert d.events.filter(kind=DeclarationEvent.Kind.RETRY).count() == 1
+    assert [sim_value(sim, r) for r in rows] == [None, None]
+
+    sim.clear_faults()
+    StepDeclaration.objects.update(updated_at="2000-01-01T00:00Z")  # the retries' backoff has elapsed
+    assert sorted(declarations_waiting()) == sorted(d.pk for d in declarations)
+    from ocean_portal.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        assert declarations_resend() == 2
+    finally:
+        app.conf.task_always_eager = False
+    assert [sim_value(sim, r) for r in rows] == [True, True]
+    assert set(StepDeclaration.objects.values_list("status", flat=True)) == {DeclarationStatus.CONFIRMED}
+
+
+def test_a_retried_task_sends_only_the_last_choice_once(sim, driver, customer, django_capture_on_commit_callbacks):
+    row = find_row(customer, driver, kind="pro")
+    sim.set_faults(error_rate=1.0)
+    with django_capture_on_commit_callbacks(execute=False):
+        d = choose(driver, customer, row, True)
+    with pytest.raises(SendLater):
+        declaration_send(d.pk)  # first attempt: Ocean fails
+    with django_capture_on_commit_callbacks(execute=False):
+        choose(driver, customer, row, False)  # the driver changes their mind meanwhile
+    sim.clear_faults()
+    sim.reset_stats()
+    assert declaration_send(d.pk) == "confirmed"  # the retry
+    assert declaration_send(d.pk) == "nothing"  # and a duplicate delivery of the same task
+    assert calls(sim, DECLARE) == 1 and sim_value(sim, row) is False
+    d.refresh_from_db()
+    assert (d.private, d.confirmed_private, d.version) == (False, False, 2)
+
+
+def test_a_change_during_a_send_is_sent_after_it_and_wins(sim, driver, customer, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    row = find_row(customer, driver, kind="pro")
+    with django_capture_on_commit_callbacks(execute=False):
+        d = choose(driver, customer, row, True)
+    from privacy.ocean import OceanClient
+
+    real = OceanClient.declare_step
+    sent = []
+
+    def slow_declare(self, **kw):
+        sent.append(kw["private"])
+        real(self, **kw)
+        if len(sent) == 1:  # while the first value is in flight the driver taps "pro"
+            with django_capture_on_commit_callbacks(execute=False):
+                choose(driver, customer, row, False)
+
+    monkeypatch.setattr(OceanClient, "declare_step", slow_declare)
+    assert declaration_send(d.pk) == "confirmed"
+    assert sent == [True, False] and sim_value(sim, row) is False
+    d.refresh_from_db()
+    assert (d.status, d.private, d.confirmed_private) == (DeclarationStatus.CONFIRMED, False, False)
+
+
+def test_a_second_sender_waits_for_the_first(sim, driver, customer, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    row = find_row(customer, driver, kind="pro")
+    with django_capture_on_commit_callbacks(execute=False):
+        d = choose(driver, customer, row, True)
+    cache.add(f"privacy:v1:declaration-send:{d.pk}", 1, 60)
+    with pytest.raises(SendLater):
+        declaration_send(d.pk)
+    assert calls(sim, DECLARE) == 0
+
+
+def test_a_refusal_by_ocean_is_final_and_shown(sim, driver, customer, monkeypatch,
+                                              django_capture_on_commit_callbacks):
+    from privacy.ocean import OceanClient, OceanRejected
+
+    def refuse(self, **kw):
+        raise OceanRejected(400, "step not found")
+
+    monkeypatch.setattr(OceanClient, "declare_step", refuse)
+    row = find_row(customer, driver, kind="pro")
+    with django_capture_on_commit_callbacks(execute=False):
+        d = choose(driver, customer, row, True)
+    assert declaration_send(d.pk) == "failed"
+    d.refresh_from_db()
+    assert d.status == DeclarationStatus.FAILED and "step not found" in d.upstream_answer
+    assert declarations_waiting() == []

@@ -1,0 +1,94 @@
+"""The week view: one ficheJour per uncached vehicle-day, fetched concurrently; cached the second time."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from privacy.services.fleet import fleet_get
+from privacy.services.steps_classify import MIXED, PRIVATE, PRO
+from privacy.services.steps_fetch import local_today
+
+from .conftest import FICHE, calls
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_week_makes_one_fiche_call_per_vehicle_day_concurrently_then_none(sim, driver, login, customer):
+    fleet_get(customer)  # the fleet directory is another feature's cache
+    monday = local_today(customer) - timedelta(days=local_today(customer).weekday() + 7)  # last week: all past
+    sim.reset_stats()
+    sim.set_faults(latency_ms=150)
+    response = login(driver).get(f"/trips/?day={monday.isoformat()}&span=week")
+    assert response.status_code == 200
+    stats = sim.stats()
+    assert calls(sim, FICHE) == 7  # driver 7001 drove one vehicle (5001) all that week
+    assert stats["max_concurrency"] > 1
+    sim.reset_stats()
+    login(driver).get(f"/trips/?day={monday.isoformat()}&span=week")
+    assert calls(sim, FICHE) == 0
+
+
+def test_a_week_across_a_vehicle_change_fetches_both_vehicles_only_where_assigned(sim, driver, customer):
+    from privacy.services.steps import driver_steps_page
+
+    anchor = local_today(customer)  # the simulator's anchor is its first start: today in tests
+    switch = anchor - timedelta(days=40)
+    sim.reset_stats()
+    page = driver_steps_page(viewer=driver, customer=customer, driver=fleet_get(customer).drivers[7001],
+                             first=switch - timedelta(days=3), last=switch + timedelta(days=3))
+    fiche = [k for k in sim.stats()["by_endpoint"] if k == FICHE]
+    assert fiche and calls(sim, FICHE) == 7  # 3 days on 5021, 4 days on 5001 (switch at local midnight)
+    vehicles = {r.vehicle_id for g in page.days for r in g.rows}
+    assert vehicles == {5001, 5021}
+    for g in page.days:
+        for r in g.rows:
+            assert r.vehicle_id == (5021 if g.day < switch else 5001)
+
+
+def test_trips_are_classified_by_the_drivers_schedule(sim, driver, customer):
+    from privacy.services.steps import driver_steps_page
+
+    today = local_today(customer)
+    page = driver_steps_page(viewer=driver, customer=customer, driver=fleet_get(customer).drivers[7001],
+                             first=today - timedelta(days=28), last=today - timedelta(days=1))
+    rows = [r for g in page.days for r in g.rows]
+    kinds = {r.schedule.kind for r in rows}
+    assert {PRIVATE, PRO, MIXED} <= kinds
+    for r in rows:
+        minutes = r.schedule.private_minutes + r.schedule.pro_minutes
+        if r.schedule.kind == MIXED:
+            assert r.schedule.private_minutes > 0 and r.schedule.pro_minutes > 0
+            # default schedule: weekdays private from 18:00 — a mixed trip crosses 18:00 (or 08:00)
+            assert r.start.hour < 18 <= r.end.hour or r.start.hour < 8 <= r.end.hour
+        if r.start.weekday() >= 5:
+            assert r.schedule.kind == PRIVATE
+        assert minutes <= round(r.duration_s / 60) + 1
+
+
+def test_an_exceptional_period_makes_its_trips_private(sim, driver, customer):
+    """Periods cannot be written in the past upstream, so one is placed in the simulator's store."""
+    from datetime import datetime, time
+
+    from privacy.services.steps import driver_steps_page
+
+    fleet = fleet_get(customer)
+    day = local_today(customer) - timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    start = datetime.combine(day, time(0, 0), tzinfo=customer.tz)
+    ms = int(start.timestamp() * 1000)
+    sim.state.store.add_exceptional(7001, "Congés", ms, ms + 24 * 3600 * 1000)
+    page = driver_steps_page(viewer=driver, customer=customer, driver=fleet.drivers[7001], first=day, last=day)
+    rows = page.days[0].rows
+    assert rows and all(r.schedule.kind == PRIVATE for r in rows)
+
+
+def test_days_ocean_could_not_give_are_named_and_nothing_breaks(sim, driver, login, customer):
+    client = login(driver)
+    client.get("/trips/")  # fleet and assignments are now cached
+    sim.set_faults(error_rate=1.0)
+    monday = local_today(customer) - timedelta(days=local_today(customer).weekday() + 14)
+    response = client.get(f"/trips/?day={monday.isoformat()}&span=week")
+    assert response.status_code == 200
+    assert "Certains jours n’ont pas pu être chargés depuis Océan" in response.content.decode()
