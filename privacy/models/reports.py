@@ -120,6 +120,9 @@ class ReportRefresh(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["customer", "period_start", "period_end", "status"])]
 
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.period_start}–{self.period_end} {self.status}"
+
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
@@ -135,6 +138,9 @@ class ReportMailing(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["customer", "month"], name="one_mailing_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month:%Y-%m}"
 
 
 class Acquisition(models.TextChoices):

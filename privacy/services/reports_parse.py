@@ -154,7 +154,7 @@ def parse_analysis(fileobj: BinaryIO, *, private_keys, pro_keys) -> Iterator[Par
     entities: dict[tuple[str, str], dict] = {}  # entity nodes complete only at the end of the tree
     leaf_key: tuple[str, tuple[str, ...]] | None = None
     leaf: dict = {}
-    builder, depth, target = None, 0, ""
+    builder, depth, target, holder = None, 0, "", leaf
     events = ijson.parse(fileobj, use_float=True)
     try:
         first = next(events, None)

@@ -135,7 +135,8 @@ def rows_queryset(snapshot: ReportSnapshot, kind: str, params) -> tuple:
     return qs, query, entity_id
 
 
-def build_table(customer: Customer, period: Period, *, kind: str, params, paginate: bool = False) -> ReportTable:
+def build_table(customer: Customer, period: Period, *, kind: str, params, paginate: bool = False,
+                limit: int | None = None) -> ReportTable:
     columns = columns_for(kind)
     snapshot = current_snapshot(customer, period)
     table = ReportTable(snapshot, kind, columns, [], None)
@@ -155,7 +156,7 @@ def build_table(customer: Customer, period: Period, *, kind: str, params, pagina
         table.page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
         rows = table.page.object_list
     else:
-        rows = qs
+        rows = qs[:limit] if limit else qs
     table.lines = [_line(r, columns, r.ocean_id, r.entity_id, r.name, r.entity_name) for r in rows]
     return table
 
@@ -172,11 +173,9 @@ def monthly_trend(customer: Customer, *, kind: str | None = None, ocean_id: int 
     """(month, summed figures) for the stored calendar-month snapshots, oldest first."""
     snapshots = list(ReportSnapshot.objects.filter(customer=customer, is_current=True, period_kind="month")
                      .order_by("-period_start")[:limit])
-    result = []
-    for snapshot in reversed(snapshots):
-        rows = ReportRow.objects.filter(snapshot=snapshot, kind=kind or RowKind.ENTITY)
-        if ocean_id is not None:
-            rows = rows.filter(ocean_id=ocean_id)
-        sums = rows.aggregate(**{name: Sum(name) for name in SUMMED})
-        result.append((Period.month(snapshot.period_start.year, snapshot.period_start.month), sums))
-    return result
+    rows = ReportRow.objects.filter(snapshot__in=snapshots, kind=kind or RowKind.ENTITY)
+    if ocean_id is not None:
+        rows = rows.filter(ocean_id=ocean_id)
+    sums = {s["snapshot"]: s for s in rows.values("snapshot").annotate(**{n: Sum(n) for n in SUMMED})}
+    return [(Period.month(s.period_start.year, s.period_start.month), sums.get(s.pk, {}))
+            for s in reversed(snapshots)]

@@ -34,7 +34,7 @@ def reports(request):
     ctx = report_context(request)
     kind = KINDS.get(request.GET.get("view", ""), RowKind.DRIVER)
     table = build_table(ctx["customer"], ctx["period"], kind=kind, params=request.GET, paginate=True)
-    ctx.update(table=table, view=kind, views=_views(), sort_links=_sort_links(request, table))
+    ctx.update(table=table, view=kind, views=_views(), headers=_headers(request, table))
     ctx.update(chart_context(ctx["customer"], ctx["period"], table.snapshot))
     return render(request, "privacy/reports/index.html", ctx)
 
@@ -43,21 +43,22 @@ def _views():
     return [("driver", _("By driver")), ("vehicle", _("By vehicle")), ("entity", _("By entity"))]
 
 
-def _sort_links(request, table) -> dict[str, dict]:
-    """For each sortable column: the URL that sorts by it (toggling) and its aria-sort value."""
-    links = {}
+def _headers(request, table) -> list[tuple]:
+    """(column, sort link or None): the URL that sorts by the column (toggling) and its aria-sort value."""
+    links = []
     for column in table.columns:
         if not column.sort:
+            links.append((column, None))
             continue
         current = table.sort == column.key
         descending = not table.descending if current else column.places is not None
         params = request.GET.copy()
         params["sort"] = ("-" if descending else "") + column.key
         params.pop("page", None)
-        links[column.key] = {
+        links.append((column, {
             "url": "?" + params.urlencode(),
             "aria": ("descending" if table.descending else "ascending") if current else "none",
-        }
+        }))
     return links
 
 

@@ -61,11 +61,10 @@ def chart_context(customer, period, snapshot, months=None) -> dict:
     """Stacked private/pro bars of the top drivers, the monthly private-share trend, the energy mix."""
     out: dict = {}
     if snapshot is not None:
-        top = build_table(customer, period, kind=RowKind.DRIVER, params={"sort": "-total_km"})
-        items = [(line.values["name"], line.values["private_km"], line.values["pro_km"])
-                 for line in top.lines[:TOP_BARS]]
+        top = build_table(customer, period, kind=RowKind.DRIVER, params={"sort": "-total_km"}, limit=TOP_BARS)
+        items = [(line.values["name"], line.values["private_km"], line.values["pro_km"]) for line in top.lines]
         out["bars"] = charts.stacked_bars(items, _("private"), _("pro"))
-        out["bars_total"] = len(top.lines)
+        out["bars_total"] = snapshot.rows.filter(kind=RowKind.DRIVER).count()
         totals = top.totals.values if top.totals else None
         if totals:
             electric = totals["electric_km"]

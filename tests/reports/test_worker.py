@@ -28,7 +28,8 @@ def worker_env(transactional_db, _sim_server):
         pytest.skip(message)
     require_server(settings.REDIS_URL, "Redis")
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{host}/{db['NAME']}"
     return {**os.environ, "DATABASE_URL": url, "OCEAN_BASE_URL": _sim_server.base_url,
             "OCEAN_LOGIN": "demo", "OCEAN_PASSWORD": "demo", "OCEAN_CUSTOMER_ID": "1110000000",
             "CELERY_TASK_ALWAYS_EAGER": "False"}
