@@ -320,3 +320,13 @@ STEP_ACCESS_LOG_RETENTION_DAYS = env.int("STEP_ACCESS_LOG_RETENTION_DAYS", defau
 STEPS_FETCH_WORKERS = env.int("STEPS_FETCH_WORKERS", default=6)
 # Reminder e-mail to drivers this many days before the declaration deadline.
 STEP_REMINDER_DAYS = env.int("STEP_REMINDER_DAYS", default=2)
+
+# --- Onboarding -----------------------------------------------------------------------------
+# Invitation and password-reset links (Django's token) expire after this many seconds (3 days);
+# a link also dies as soon as it has been used, because the token hashes the password.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+# Setup check: seconds to wait for a worker's answer; beat is "late" after this many seconds.
+SETUP_WORKER_TIMEOUT = env.float("SETUP_WORKER_TIMEOUT", default=2.0)
+SETUP_BEAT_MAX_AGE = env.int("SETUP_BEAT_MAX_AGE", default=180)
+# The Ocean password must be changed soon: warn below this many days (passwordExpirationRemainingDays).
+SETUP_PASSWORD_WARN_DAYS = env.int("SETUP_PASSWORD_WARN_DAYS", default=15)

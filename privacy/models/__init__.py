@@ -8,3 +8,4 @@ from .reports import (  # noqa: F401
 )
 from .schedules import BulkApplication, BulkApplicationItem, ScheduleTemplate  # noqa: F401
 from .steps import DeclarationEvent, DeclarationStatus, StepAccessLog, StepDeclaration  # noqa: F401
+from .onboarding import Invitation, OnboardingRun, RunKind  # noqa: F401
