@@ -6,12 +6,11 @@ so a spreadsheet can sum them; CSV uses ";" and UTF-8 with BOM so French Excel o
 """
 from __future__ import annotations
 
+import tablib
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-
-import tablib
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
