@@ -24,7 +24,7 @@ from privacy.forms_schedules import CellsField, ScheduleForm, week_to_cells
 from privacy.models import Role
 from privacy.ocean import OceanError
 from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible, fleet_get
-from privacy.services.periods import next_period, periods_list
+from privacy.services.periods import periods_list
 from privacy.services.schedules import ScheduleError, ocean_error_message, schedule_read, schedule_save
 from privacy.services.schedules_summary import cached_row_summary, row_summary
 from privacy.views.schedules_common import (
@@ -239,9 +239,11 @@ def driver_schedule_preview(request, driver_id: int):
     except OceanError as exc:
         context["error"] = ocean_error_message(exc)
         return render(request, "privacy/partials/_grid_diff.html", context)
-    if form.is_valid():
-        context["diff"] = describe_diff(current, form.cleaned_data["cells"])
-        context["summary"] = form.cleaned_data["cells"].summary()
+    form.is_valid()
+    painted = form.cleaned_data.get("cells")  # the diff shows even while a date field is being fixed
+    if painted is not None:
+        context["diff"] = describe_diff(current, painted)
+        context["summary"] = painted.summary()
     return render(request, "privacy/partials/_grid_diff.html", context)
 
 
@@ -263,7 +265,6 @@ def my_schedule(request):
                 "now": now,
                 "version": schedule.current_version(),
                 "periods": [p for p in periods_list(customer, driver_id) if p.state(now) != "past"],
-                "next": next_period(periods_list(customer, driver_id), now),
             }
         )
     except OceanError as exc:

@@ -164,3 +164,10 @@ def test_the_driver_page_makes_one_upstream_read_when_the_fleet_is_cached(sim, l
     sim.reset_stats()
     client.get("/drivers/7001/")
     assert sim.stats()["total"] == 0
+
+
+def test_the_preview_still_shows_the_diff_while_a_date_is_being_fixed(sim, login, manager, lunch_week):
+    past = local_input(datetime.now(UTC) - timedelta(days=2))
+    html = login(manager).post("/drivers/7001/preview/", grid_post(lunch_week, valid_from=past)).content.decode()
+    assert "lundi : + 12:00–13:30" in html
+    assert writes(sim) == {}
