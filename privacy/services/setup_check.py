@@ -19,6 +19,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -297,6 +298,17 @@ def run_setup_checks(*, customers: list[Customer] | None = None, worker_timeout:
     login = check_login()
     checks.append(login)
     if customers is None:
-        customers = list(Customer.objects.order_by("name", "pk"))
+        try:
+            customers = list(Customer.objects.order_by("name", "pk"))
+        except DatabaseError as exc:  # a fresh install: tables not created yet
+            checks.append(
+                SetupCheck(
+                    "customers",
+                    _("Customers"),
+                    ERROR,
+                    _("The database is not ready (%(error)s): run `manage.py migrate`.") % {"error": exc},
+                )
+            )
+            return SetupReport(checks=checks, at=timezone.now())
     checks.extend(_customers_checks(customers, login.status != ERROR))
     return SetupReport(checks=checks, at=timezone.now())

@@ -1,4 +1,5 @@
 """Fixtures of the onboarding tests: a worker and beat that answer (or not), CSV uploads."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The setup check up and down: Ocean login and faults, customerId, codeExploitant, worker, beat."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,7 +11,11 @@ from django.utils import timezone
 from privacy.models import Customer, DeclarationStatus, StepDeclaration
 from privacy.ocean import LoginInfo, OceanClient
 from privacy.services.setup_check import (
-    check_beat, check_code_exploitant, check_worker, password_expiry_status, run_setup_checks,
+    check_beat,
+    check_code_exploitant,
+    check_worker,
+    password_expiry_status,
+    run_setup_checks,
 )
 from privacy.tasks.core import BEAT_HEARTBEAT_KEY, ping
 
@@ -43,7 +48,7 @@ def test_ocean_down_is_an_error_and_the_customer_checks_say_they_were_not_run(si
     checks = by_key(report)
     assert not report.ok
     assert checks["ocean.login"].status == "error"
-    assert "cannot be reached" in checks["ocean.login"].detail or "joint" in checks["ocean.login"].detail
+    assert sim.base_url in checks["ocean.login"].detail  # says where it tried
     assert checks["customer.1110000000.customer_id"].status == "unverified"
 
 
@@ -71,8 +76,10 @@ def test_no_customer_at_all_is_an_error(sim, db, worker_up, beat_up):
     assert by_key(report)["customers"].status == "error"
 
 
-@pytest.mark.parametrize(("days", "status"), [(None, "ok"), (87, "ok"), (15, "ok"), (14, "warning"),
-                                              (1, "warning"), (0, "error"), (-3, "error")])
+@pytest.mark.parametrize(
+    ("days", "status"),
+    [(None, "ok"), (87, "ok"), (15, "ok"), (14, "warning"), (1, "warning"), (0, "error"), (-3, "error")],
+)
 def test_password_expiry_warns_below_15_days(days, status):
     assert password_expiry_status(days)[0] == status
 
@@ -132,9 +139,19 @@ def test_code_exploitant_empty_is_an_error(customer):
 def test_code_exploitant_is_confirmed_by_a_declaration_ocean_accepted(customer):
     now = timezone.now()
     StepDeclaration.objects.create(
-        customer=customer, code_exploitant=customer.code_exploitant, numero_embarque=1, step_id=1, driver_id=7001,
-        vehicle_id=5001, started_at=now, ended_at=now, private=True, status=DeclarationStatus.CONFIRMED,
-        requested_by_label="x", requested_at=now, confirmed_at=now,
+        customer=customer,
+        code_exploitant=customer.code_exploitant,
+        numero_embarque=1,
+        step_id=1,
+        driver_id=7001,
+        vehicle_id=5001,
+        started_at=now,
+        ended_at=now,
+        private=True,
+        status=DeclarationStatus.CONFIRMED,
+        requested_by_label="x",
+        requested_at=now,
+        confirmed_at=now,
     )
     assert check_code_exploitant(customer).status == "ok"
     other = Customer.objects.create(name="B", ocean_customer_id=3, code_exploitant="999")

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacy.cli import fleet, report, schedules
+from privacy.cli import doctor, fleet, report, schedules
 from privacy.cli.common import Cli, CliError
 from privacy.ocean import OceanAuthError, OceanError, OceanRejected, OceanUnavailable
 from privacy.ocean.analysis import RENDER_MODES
@@ -117,6 +117,11 @@ def _build(parser) -> None:
         help=gettext_lazy("one of the 10 render modes (default %(default)s)"),
     )
     rep.add_argument("--driver", dest="drivers", type=int, action="extend", nargs="+", default=[], metavar="ID")
+    check = _leaf(sub, "doctor", help=gettext_lazy("check the setup: Ocean, customers, cache, broker, worker, beat"))
+    check.add_argument(
+        "--worker-timeout", type=float, default=None, metavar="SECONDS",
+        help=gettext_lazy("how long to wait for a worker's answer (default SETUP_WORKER_TIMEOUT)"),
+    )
 
 
 def _run(cli: Cli, o: dict) -> dict:
@@ -149,6 +154,8 @@ def _run(cli: Cli, o: dict) -> dict:
         )
     if action == "declare":
         return fleet.declare(cli, vehicle=o["vehicle"], step=o["step"], private=o["private"])
+    if action == "doctor":
+        return doctor.doctor(cli, worker_timeout=o["worker_timeout"])
     return report.report(cli, first=o["first"], last=o["last"], mode=o["mode"], drivers=o["drivers"])
 
 
@@ -201,9 +208,12 @@ class Command(BaseCommand):
             except OceanError as exc:
                 raise CommandError(describe(exc)) from None
         warning = result.pop("warning", None)
+        failure = result.pop("failure", None)  # a report saying something is wrong (doctor): JSON, then exit 1
         self.stdout.write(cli.dumps(result))
         if warning:
             self.stderr.write(warning)
+        if failure:
+            raise CommandError(failure)
 
 
 @contextmanager

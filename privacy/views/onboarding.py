@@ -1,0 +1,97 @@
+"""Setup page (administrators): the setup check and the customers of the Ocean account."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from privacy.access import role_required
+from privacy.forms_onboarding import CustomerForm
+from privacy.models import Customer, OnboardingRun
+from privacy.ocean import OceanError
+from privacy.services.fleet import fleet_get
+from privacy.services.onboarding import customer_add, customer_entities, customer_state, customer_update
+from privacy.services.schedules import ocean_error_message
+from privacy.services.setup_check import run_setup_checks
+
+# No role listed: only administrators (is_staff) pass; every role gets 403, anonymous the login page.
+admin_required = role_required()
+
+
+@require_GET
+@admin_required
+def setup(request):
+    return render(
+        request,
+        "privacy/onboarding/setup.html",
+        {
+            "customers": Customer.objects.order_by("name", "pk"),
+            "runs": OnboardingRun.objects.select_related("customer", "created_by")[:10],
+        },
+    )
+
+
+@require_GET
+@admin_required
+def setup_checks(request):
+    """The checks themselves (a few seconds: a login, three lists per customer, a worker round trip),
+    loaded by htmx after the page so the page itself shows at once."""
+    report = run_setup_checks()
+    return render(request, "privacy/onboarding/_checks.html", {"report": report})
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def customer_new(request):
+    form = CustomerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        customer = form.save(commit=False)
+        customer.name = customer.name or str(customer.ocean_customer_id)
+        try:
+            entities = customer_entities(customer.ocean_customer_id)
+        except OceanError as exc:
+            form.add_error(
+                "ocean_customer_id",
+                _("Ocean did not confirm this customerId: %(reason)s") % {"reason": ocean_error_message(exc)},
+            )
+        else:
+            customer_add(actor=request.user, customer=customer, entities=entities)
+            names = ", ".join(e.nom or str(e.id) for e in entities) or _("none")
+            messages.success(
+                request,
+                _("Customer %(name)s added; Ocean lists %(count)s entities: %(names)s.")
+                % {"name": customer.name, "count": len(entities), "names": names},
+            )
+            return redirect("privacy:customer_edit", pk=customer.pk)
+    return render(request, "privacy/onboarding/customer_form.html", {"form": form, "customer": None})
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def customer_edit(request, pk: int):
+    customer = get_object_or_404(Customer, pk=pk)
+    before = customer_state(customer)
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        customer = form.save(commit=False)
+        customer.name = customer.name or str(customer.ocean_customer_id)
+        customer_update(actor=request.user, customer=customer, before=before)
+        messages.success(request, _("Settings of %(name)s saved.") % {"name": customer.name})
+        return redirect("privacy:customer_edit", pk=customer.pk)
+    entities, ocean_error = [], ""
+    try:
+        entities = sorted(fleet_get(customer).entities.items(), key=lambda kv: kv[1])
+    except OceanError as exc:
+        ocean_error = ocean_error_message(exc)
+    return render(
+        request,
+        "privacy/onboarding/customer_form.html",
+        {
+            "form": form,
+            "customer": customer,
+            "entities": entities,
+            "ocean_error": ocean_error,
+        },
+    )
