@@ -20,25 +20,32 @@ from privacy.services.setup_check import run_setup_checks
 admin_required = role_required()
 
 
-@require_GET
-@admin_required
-def setup(request):
+def _setup_page(request, report=None):
     return render(
         request,
         "privacy/onboarding/setup.html",
         {
             "customers": Customer.objects.order_by("name", "pk"),
             "runs": OnboardingRun.objects.select_related("customer", "created_by")[:10],
+            "report": report,
         },
     )
 
 
 @require_GET
 @admin_required
+def setup(request):
+    return _setup_page(request)
+
+
+@require_GET
+@admin_required
 def setup_checks(request):
     """The checks themselves (a few seconds: a login, three lists per customer, a worker round trip),
-    loaded by htmx after the page so the page itself shows at once."""
+    loaded by htmx after the page so the page itself shows at once; without JavaScript, the whole page."""
     report = run_setup_checks()
+    if not request.htmx:
+        return _setup_page(request, report)
     return render(request, "privacy/onboarding/_checks.html", {"report": report})
 
 

@@ -7,9 +7,13 @@ whether or not the address is known, so it cannot be used to probe for accounts.
 
 from __future__ import annotations
 
+import hashlib
+
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 
 from privacy.forms_onboarding import PortalPasswordResetForm
@@ -29,7 +33,30 @@ class PasswordReset(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         self.extra_email_context = {"base_url": _base_url(), "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
+        if not _reset_allowed(form.cleaned_data["email"], self.request.META.get("REMOTE_ADDR", "")):
+            # Same answer as a sent e-mail: the form must not become a way to flood an inbox or to probe.
+            return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
+
+
+RESET_LIMITS = {"email": (3, 3600), "ip": (20, 3600)}  # requests per window (seconds)
+
+
+def _reset_allowed(email: str, ip: str) -> bool:
+    """At most 3 reset e-mails per address and 20 requests per client address an hour."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    for kind, value in (("email", digest), ("ip", ip)):
+        limit, window = RESET_LIMITS[kind]
+        key = f"password-reset:{kind}:{value}"
+        cache.add(key, 0, window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window)
+            count = 1
+        if count > limit:
+            return False
+    return True
 
 
 class _UnlockOnSuccess:

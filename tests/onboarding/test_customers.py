@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 
 from privacy.models import AuditEntry, Customer
+from privacy.ocean.tokens import store_key
 
 pytestmark = pytest.mark.django_db
 
@@ -93,9 +96,15 @@ def test_the_setup_page_loads_the_checks_separately(sim, login, admin_user, cust
     page = client.get(reverse("privacy:setup"))
     assert page.status_code == 200
     assert reverse("privacy:setup_checks") in page.content.decode()
-    checks = client.get(reverse("privacy:setup_checks"))
+    checks = client.get(reverse("privacy:setup_checks"), HTTP_HX_REQUEST="true")
     html = checks.content.decode()
     assert checks.status_code == 200
     assert "Connexion à Océan" in html or "Ocean login" in html
     assert "87" in html  # password expiry in days
-    assert "token" not in html.lower()
+    token = cache.get(store_key(settings.OCEAN_BASE_URL, settings.OCEAN_LOGIN))["token"]
+    assert token and token not in html  # the Ocean token never reaches a page
+
+
+def test_without_javascript_the_checks_come_inside_the_whole_page(sim, login, admin_user, customer, worker_up, beat_up):
+    html = login(admin_user).get(reverse("privacy:setup_checks")).content.decode()
+    assert "<!DOCTYPE html>" in html and "checks-summary" in html and "Transports Démo" in html

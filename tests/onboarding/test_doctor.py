@@ -1,4 +1,5 @@
 """`manage.py ocean doctor`: the setup checks as JSON, exit code 1 when something is wrong."""
+
 from __future__ import annotations
 
 import json
@@ -43,11 +44,19 @@ def test_something_wrong_still_prints_every_check_and_fails(sim, customer, worke
 
 
 def test_the_real_command_exits_1_and_never_prints_the_password(sim, customer, tmp_path):
-    env = {**os.environ, "VAR_DIR": str(tmp_path), "OCEAN_BASE_URL": sim.base_url, "OCEAN_LOGIN": "demo",
-           "OCEAN_PASSWORD": "not-the-password-42", "SETUP_WORKER_TIMEOUT": "0.1", "CI": ""}
+    env = {
+        **os.environ,
+        "VAR_DIR": str(tmp_path),
+        "OCEAN_BASE_URL": sim.base_url,
+        "OCEAN_LOGIN": "demo",
+        "OCEAN_PASSWORD": "not-the-password-42",
+        "SETUP_WORKER_TIMEOUT": "0.1",
+        "CI": "",
+    }
     env.pop("DATABASE_URL", None)
-    done = subprocess.run([sys.executable, "manage.py", "ocean", "doctor"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "ocean", "doctor"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
     assert report["ok"] is False

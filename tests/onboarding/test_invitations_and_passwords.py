@@ -165,3 +165,12 @@ def test_the_lockout_page_explains_what_to_do_and_a_reset_lifts_the_lock(manager
     choose_password(Client(), link_in(mail.outbox[0]))
     response = client.post(reverse("login"), {"username": "manager", "password": NEW_PASSWORD})
     assert response.status_code == 302
+
+
+def test_reset_requests_are_throttled_per_address_without_saying_so(manager):
+    manager.email = "manager@example.com"
+    manager.save()
+    for _ in range(5):
+        response = Client().post(reverse("privacy:password_reset"), {"email": "manager@example.com"})
+        assert response["Location"] == reverse("privacy:password_reset_done")
+    assert len(mail.outbox) == 3
