@@ -42,3 +42,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+# Read-only admin pages of the steps area (declarations, access log).
+from privacy import admin_steps  # noqa: E402,F401

@@ -13,6 +13,7 @@ NAV_ITEMS = [
     ("privacy:home", _("Home"), {Role.MANAGER, Role.DRIVER, Role.HR, "admin"}),
     ("privacy:drivers", _("Drivers"), {Role.MANAGER, "admin"}),
     ("privacy:templates", _("Templates"), {Role.MANAGER, "admin"}),
+    ("privacy:trips_lookup", _("Trips"), {Role.MANAGER, "admin"}),
     ("privacy:declarations", _("Declarations"), {Role.MANAGER, "admin"}),
     ("privacy:my_trips", _("My trips"), {Role.DRIVER}),
     ("privacy:my_schedule", _("My private hours"), {Role.DRIVER}),

@@ -44,7 +44,7 @@ class VehicleCostForm(forms.ModelForm):
         if kind == Acquisition.LEASE and not data.get("annual_lease"):
             self.add_error("annual_lease", _("A leased vehicle needs its annual lease."))
         if data.get("eligible_abatement") and not data.get("electric"):
-            self.add_error("eligible_abatement", _("Only a 100 % electric vehicle can get the abatement."))
+            self.add_error("eligible_abatement", _("Only a fully electric vehicle can get the abatement."))
         registered, available = data.get("first_registration"), data.get("made_available")
         if registered and available and available < registered:
             self.add_error("made_available", _("The vehicle cannot be made available before its first "

@@ -11,8 +11,8 @@ ROLES = ["anonymous", "driver", "manager", "hr", "other_manager", "admin_user"]
 
 # url name → expected GET status per role. Pages of later issues add their rows here.
 MATRIX = {
-    "privacy:home": {"anonymous": 302, "driver": 200, "manager": 200, "hr": 200, "other_manager": 200,
-                     "admin_user": 200},
+    "privacy:home": {"anonymous": 302, "driver": 302, "manager": 302, "hr": 302, "other_manager": 302,
+                     "admin_user": 302},
     "login": {role: 200 if role == "anonymous" else 302 for role in ROLES},
     "admin:index": {"anonymous": 302, "driver": 302, "manager": 302, "hr": 302, "other_manager": 302,
                     "admin_user": 200},
@@ -30,11 +30,20 @@ def test_role_matrix(request, login, url_name, role):
 
 
 @pytest.mark.parametrize(
-    "role,heading", [("manager", "Flotte de Transports Démo"), ("driver", "Mes trajets"), ("hr", "Rapports d")]
+    "role,start", [("manager", "privacy:drivers"), ("driver", "privacy:my_trips"), ("hr", "privacy:reports"),
+                   ("admin_user", "privacy:setup")]
 )
-def test_each_role_lands_on_its_own_home_page_in_french(request, login, role, heading):
-    html = login(request.getfixturevalue(role)).get("/").content.decode()
-    assert heading in html
+def test_each_role_lands_on_its_own_start_page(request, login, role, start):
+    response = login(request.getfixturevalue(role)).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse(start)
+
+
+def test_a_user_without_a_role_is_told_whom_to_ask(login, customer):
+    from tests.conftest import make_user
+
+    html = login(make_user("nobody", customer=customer)).get("/").content.decode()
+    assert "Votre compte n’a pas encore de rôle" in html
     assert '<html lang="fr">' in html
 
 
@@ -61,8 +70,8 @@ def test_a_post_with_the_token_passes(manager):
     assert response.status_code == 302
 
 
-def test_the_csrf_header_is_on_body_for_htmx(login, manager):
-    html = login(manager).get("/").content.decode()
+def test_the_csrf_header_is_on_body_for_htmx(login, manager, sim):
+    html = login(manager).get("/", follow=True).content.decode()
     assert '<body hx-headers=\'{"X-CSRFToken": "' in html
 
 
@@ -81,16 +90,16 @@ def test_a_wrong_password_shows_a_clear_message(manager):
     assert "Saisissez un nom d’utilisateur et un mot de passe valides" in response.content.decode()
 
 
-def test_language_switches_to_english_and_back(manager):
+def test_language_switches_to_english_and_back(manager, sim):
     client = Client()
     client.force_login(manager)
-    assert "Déconnexion" in client.get("/").content.decode()
+    assert "Déconnexion" in client.get("/", follow=True).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()
     assert '<html lang="en">' in html
     assert "Log out" in html
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
-    assert "Déconnexion" in client.get("/").content.decode()
+    assert "Déconnexion" in client.get("/", follow=True).content.decode()
 
 
 def test_an_expired_session_in_an_htmx_request_redirects_the_whole_page(db):
@@ -99,8 +108,8 @@ def test_an_expired_session_in_an_htmx_request_redirects_the_whole_page(db):
     assert response["HX-Redirect"] == "/accounts/login/?next=%2F"
 
 
-def test_pages_carry_a_strict_csp_and_security_headers(login, manager):
-    response = login(manager).get("/")
+def test_pages_carry_a_strict_csp_and_security_headers(login, manager, sim):
+    response = login(manager).get("/", follow=True)
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
@@ -110,8 +119,8 @@ def test_pages_carry_a_strict_csp_and_security_headers(login, manager):
     assert "<script>" not in html and "style=" not in html
 
 
-def test_the_page_has_accessible_landmarks(login, driver):
-    html = login(driver).get("/").content.decode()
+def test_the_page_has_accessible_landmarks(login, driver, sim):
+    html = login(driver).get("/", follow=True).content.decode()
     assert 'class="skip-link" href="#main"' in html
     assert '<main id="main"' in html
     assert '<nav aria-label=' in html

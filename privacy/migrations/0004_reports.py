@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('employer_pays_fuel', models.BooleanField(default=False, verbose_name='fuel paid by the employer')),
                 ('annual_fuel', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='fuel paid by the employer per year (€)')),
                 ('fuel_price_per_litre', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='fuel price per litre (€)')),
-                ('electric', models.BooleanField(default=False, verbose_name='100 % electric')),
+                ('electric', models.BooleanField(default=False, verbose_name='fully electric (100 %)')),
                 ('eligible_abatement', models.BooleanField(default=False, verbose_name='eligible for the electric abatement (score ≥ 60)')),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vehicle_costs', to='privacy.customer')),

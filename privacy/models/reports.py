@@ -169,7 +169,7 @@ class VehicleCost(models.Model):
         _("fuel price per litre (€)"), max_digits=6, decimal_places=3, null=True, blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
-    electric = models.BooleanField(_("100 % electric"), default=False)
+    electric = models.BooleanField(_("fully electric (100 %)"), default=False)
     eligible_abatement = models.BooleanField(_("eligible for the electric abatement (score ≥ 60)"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 

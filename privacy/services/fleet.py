@@ -16,9 +16,13 @@ from django.utils import timezone
 
 from privacy import access
 from privacy.models import Customer, User
+from privacy.ocean import OceanUnavailable
 from privacy.services.ocean import ocean_client
 
 FLEET_TTL = 10 * 60
+# The last good copy outlives the fresh one: when Ocean is down, pages (and a manager's painted grid
+# waiting to be retried) keep working from it instead of failing on the driver lookup.
+FLEET_STALE_TTL = 7 * 24 * 3600
 _LOCK_TTL = 30
 
 
@@ -124,8 +128,15 @@ def fleet_get(customer: Customer, *, refresh: bool = False) -> Fleet:
             if (data := cache.get(key)) is not None:
                 return Fleet.from_cache(data)
     try:
-        fleet = _build(customer)
-        cache.set(key, fleet.to_cache(), FLEET_TTL)
+        try:
+            fleet = _build(customer)
+        except OceanUnavailable:
+            if (stale := cache.get(f"{key}:stale")) is not None:
+                return Fleet.from_cache(stale)
+            raise
+        data = fleet.to_cache()
+        cache.set(key, data, FLEET_TTL)
+        cache.set(f"{key}:stale", data, FLEET_STALE_TTL)
         return fleet
     finally:
         cache.delete(f"{key}:lock")

@@ -21,7 +21,7 @@ class Check:
     ms: int
 
 
-def _timed(name: str, probe: Callable[[], str]) -> Check:
+def timed_check(name: str, probe: Callable[[], str]) -> Check:
     started = time.monotonic()
     try:
         detail, ok = probe(), True
@@ -31,14 +31,14 @@ def _timed(name: str, probe: Callable[[], str]) -> Check:
     return Check(name, ok, detail, int((time.monotonic() - started) * 1000))
 
 
-def _database() -> str:
+def probe_database() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return connection.vendor
 
 
-def _cache() -> str:
+def probe_cache() -> str:
     key, value = f"healthz:{uuid.uuid4().hex}", "ok"
     cache.set(key, value, 10)
     try:
@@ -49,7 +49,7 @@ def _cache() -> str:
     return caches["default"].__class__.__name__
 
 
-def _broker() -> str:
+def probe_broker() -> str:
     from ocean_portal.celery import app
 
     with app.connection_for_write() as conn:
@@ -57,7 +57,7 @@ def _broker() -> str:
         return conn.transport.driver_type
 
 
-def _ocean() -> str:
+def probe_ocean() -> str:
     from privacy.services.ocean import ocean_ping
 
     return ocean_ping()
@@ -65,8 +65,8 @@ def _ocean() -> str:
 
 def health_checks() -> list[Check]:
     return [
-        _timed("database", _database),
-        _timed("cache", _cache),
-        _timed("broker", _broker),
-        _timed("ocean", _ocean),
+        timed_check("database", probe_database),
+        timed_check("cache", probe_cache),
+        timed_check("broker", probe_broker),
+        timed_check("ocean", probe_ocean),
     ]

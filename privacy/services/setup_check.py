@@ -70,10 +70,10 @@ class SetupReport:
 def _infrastructure() -> list[SetupCheck]:
     labels = {"database": _("Database"), "cache": _("Shared cache"), "broker": _("Task broker")}
     # The very probes of /healthz (privacy.services.health), so both pages always agree.
-    probes = {"database": health._database, "cache": health._cache, "broker": health._broker}  # noqa: SLF001
+    probes = {"database": health.probe_database, "cache": health.probe_cache, "broker": health.probe_broker}
     checks = []
     for name, probe in probes.items():
-        result = health._timed(name, probe)  # noqa: SLF001
+        result = health.timed_check(name, probe)
         checks.append(SetupCheck(name, labels[name], OK if result.ok else ERROR, result.detail, {"ms": result.ms}))
     return checks
 

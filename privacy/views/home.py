@@ -1,12 +1,18 @@
-"""Home page: each role lands on its own start page."""
+"""Home page: each role goes straight to its own main page."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from privacy.access import is_admin
 from privacy.models import Role
+
+START_PAGES = {
+    Role.MANAGER: "privacy:drivers",
+    Role.DRIVER: "privacy:my_trips",
+    Role.HR: "privacy:reports",
+}
 
 
 @require_GET
@@ -14,11 +20,7 @@ from privacy.models import Role
 def home(request):
     user = request.user
     if is_admin(user):
-        template = "privacy/home_admin.html"
-    else:
-        template = {
-            Role.MANAGER: "privacy/home_manager.html",
-            Role.DRIVER: "privacy/home_driver.html",
-            Role.HR: "privacy/home_hr.html",
-        }.get(user.role, "privacy/home_norole.html")
-    return render(request, template, {"customer": user.customer})
+        return redirect("privacy:setup")
+    if user.role in START_PAGES and user.customer_id is not None:
+        return redirect(START_PAGES[user.role])
+    return render(request, "privacy/home_norole.html")

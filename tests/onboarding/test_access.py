@@ -57,10 +57,10 @@ def test_writes_need_the_csrf_token(admin_user, driver):
     assert driver.is_active
 
 
-def test_admin_sees_the_setup_and_users_entries_in_the_navigation(login, admin_user, manager):
-    html = login(admin_user).get("/").content.decode()
+def test_admin_sees_the_setup_and_users_entries_in_the_navigation(login, admin_user, manager, sim):
+    html = login(admin_user).get("/", follow=True).content.decode()
     assert reverse("privacy:setup") in html and reverse("privacy:users") in html
-    html = login(manager).get("/").content.decode()
+    html = login(manager).get("/", follow=True).content.decode()
     assert reverse("privacy:setup") not in html and reverse("privacy:users") not in html
 
 
