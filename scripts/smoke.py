@@ -76,8 +76,10 @@ def main() -> int:
             landed = session.post(f"{base}/accounts/login/", data={"username": match[1], "password": match[2],
                                   "csrfmiddlewaretoken": token}, headers={"Referer": f"{base}/accounts/login/"},
                                   timeout=10)
-            check("demo manager logs in", landed.status_code == 200 and "Flotte de" in landed.text,
-                  f"status {landed.status_code}")
+            # The manager lands on the drivers list, filled from the simulator's fleet (matricules M0001…).
+            check("demo manager logs in and sees the drivers",
+                  landed.status_code == 200 and "Conducteurs" in landed.text and "M0001" in landed.text,
+                  f"status {landed.status_code} at {landed.url}")
         ping_token = uuid.uuid4().hex
         send = f"import django; django.setup(); from privacy.tasks import ping; ping.delay({ping_token!r})"
         subprocess.run([str(ROOT / ".venv/bin/python"), "-c", send], cwd=ROOT, env={
