@@ -163,7 +163,7 @@ def _grid_action(data, action: str) -> str:
     except ValidationError:
         return cells
     if action.startswith("preset:") and action.removeprefix("preset:") in PRESETS:
-        return week_to_cells(apply_preset(week, action.removeprefix("preset:")))
+        return week_to_cells(apply_preset(week, action.removeprefix("preset:"), data.get("preset_day") or None))
     if action == "copy" and data.get("copy_from") in DAYS:
         return week_to_cells(
             week.copy_day(data["copy_from"], [d for d in data.getlist("copy_to") if d in DAYS])
@@ -211,8 +211,8 @@ def driver_schedule(request, driver_id: int):
     except ScheduleError as exc:
         if exc.field in form.fields:
             form.add_error(exc.field, exc.message)
-        else:
-            messages.error(request, exc.message)
+        else:  # an outcome Ocean left unknown is a warning: look before saving again
+            (messages.warning if exc.unknown else messages.error)(request, exc.message)
         return render(
             request, "privacy/schedules/driver.html", _grid_context(request, customer, driver, form, schedule)
         )

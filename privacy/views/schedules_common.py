@@ -32,12 +32,14 @@ def preset_buttons() -> list[dict]:
     ]
 
 
-def apply_preset(week: WeeklySchedule, key: str) -> WeeklySchedule:
+def apply_preset(week: WeeklySchedule, key: str, day: str | None = None) -> WeeklySchedule:
+    """The week after a preset; with ``day``, only that day changes (like grid.js's "Apply to")."""
     _label, mode, build = PRESETS[key]
     preset = build()
-    if mode == "replace":
-        return preset
-    return WeeklySchedule({d: week.day(d) + preset.day(d) for d in DAYS})
+    applied = preset if mode == "replace" else WeeklySchedule({d: week.day(d) + preset.day(d) for d in DAYS})
+    if day in DAYS:
+        return week.with_day(day, applied.day(day))
+    return applied
 
 
 def grid_rows(week: WeeklySchedule) -> list[dict]:

@@ -90,7 +90,11 @@
       if (preset) {
         event.preventDefault();
         var add = preset.dataset.mode === "add";
+        // "Apply to": the whole week (empty) or one day, whose 96 cells alone take the preset's.
+        var dayPicker = form.querySelector("[data-preset-day]");
+        var day = dayPicker && dayPicker.selectedIndex > 0 ? dayPicker.selectedIndex - 1 : -1;
         preset.dataset.cells.split("").forEach(function (c, n) {
+          if (day >= 0 && Math.floor(n / PER_DAY) !== day) { return; }
           var next = add ? (state[n] || c === "1") : c === "1";
           if (next !== state[n]) { state[n] = next; render(n); }
         });

@@ -1,0 +1,112 @@
+"""Browser journeys: Playwright driving Debian's chromium against pytest-django's live server.
+
+Never ``playwright install``: the browser is the system's ``/usr/bin/chromium`` (``apt-get install
+chromium``, done by ``.ci/run``). Without it the tests skip locally and fail when CI=true.
+Every page a journey visits is checked with axe-core (vendored under ``vendor/``, tests only) and,
+with ``E2E_SCREENSHOTS=1``, photographed into ``docs/screenshots/`` for the README.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still
+# synchronous and safe here (style.md §4.12).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 375, "height": 812}
+
+
+def _chromium_or_skip() -> None:
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).is_file():
+        return
+    message = f"{CHROMIUM} not found (apt-get install chromium)"
+    if IN_CI:
+        pytest.fail(f"{message}; CI=true requires it")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    _chromium_or_skip()
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "viewport": {"width": 1280, "height": 900},
+            "timezone_id": "Europe/Paris"}
+
+
+@pytest.fixture(autouse=True)
+def _live(request, sim, settings):
+    """Every journey: the simulator, tasks run in-process (the progress pages still poll), no leftovers."""
+    from ocean_portal.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def server(live_server) -> str:
+    return live_server.url
+
+
+def log_in(page, server: str, user, *, password: str = PASSWORD) -> None:
+    """Through the login form, like a person (the UI is French by default)."""
+    page.goto(f"{server}/accounts/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Connexion").click()
+    page.wait_for_load_state("networkidle")
+    assert "/accounts/login/" not in page.url, page.locator(".form-errors").all_inner_texts()
+
+
+def axe_check(page, what: str) -> None:
+    """axe-core on the page as shown: no serious or critical violation."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)  # DevTools evaluation is not subject to the page's CSP
+    result = page.evaluate(
+        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})); }"
+    )
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not bad, f"axe on {what} ({page.url}):\n" + "\n".join(
+        f"- [{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in bad
+    )
+
+
+def shoot(page, name: str, *, full_page: bool = True) -> None:
+    """A README screenshot, only when E2E_SCREENSHOTS=1 (CI must not rewrite tracked files)."""
+    if os.environ.get("E2E_SCREENSHOTS") != "1":
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+def visit(page, what: str, *, screenshot: str | None = None) -> None:
+    """Every page of a journey: accessible, and photographed if asked."""
+    page.wait_for_load_state("networkidle")
+    axe_check(page, what)
+    if screenshot:
+        shoot(page, screenshot)
