@@ -196,6 +196,9 @@ OCEAN_MAX_RPS = env.float("OCEAN_MAX_RPS", default=10.0)
 OCEAN_CONNECT_TIMEOUT = env.float("OCEAN_CONNECT_TIMEOUT", default=3.05)
 OCEAN_READ_TIMEOUT = env.float("OCEAN_READ_TIMEOUT", default=20.0)
 OCEAN_MAX_RETRIES = env.int("OCEAN_MAX_RETRIES", default=3)
+# After a write Ocean left unanswered (timeout, 5xx), wait this long for it to land, then re-read
+# before telling the user whether it happened (privacy/services/uncertain.py).
+OCEAN_UNCERTAIN_RECHECK_S = env.float("OCEAN_UNCERTAIN_RECHECK_S", default=2.0)
 
 # --- Auth and security ----------------------------------------------------------------------
 PASSWORD_HASHERS = [

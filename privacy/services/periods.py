@@ -19,7 +19,14 @@ from privacy.models import Customer, User
 from privacy.ocean import OceanError
 from privacy.services.audit import audit_record
 from privacy.services.ocean import ocean_client
-from privacy.services.schedules import PAST_TOLERANCE, ScheduleError, ocean_error_message
+from privacy.services.schedules import (
+    PAST_TOLERANCE,
+    ScheduleError,
+    failure_error,
+    ocean_error_message,
+    verdict_after,
+)
+from privacy.services.uncertain import APPLIED, UNKNOWN
 
 PERIODS_TTL = 5 * 60
 # The list window: what a manager may want to look back on, and far enough ahead for next year.
@@ -151,19 +158,28 @@ def period_save(
         periods_forget(customer, driver_id)
         after = periods_list(customer, driver_id, fresh=True)
     except OceanError as exc:
+        # Not idempotent: never resend blindly. Re-read; the period is there or it is not.
         periods_forget(customer, driver_id)
-        audit_record(
-            actor=actor,
-            action=action,
-            customer=customer,
-            driver_id=driver_id,
-            target=label,
-            before=before.to_json() if before else None,
-            after=wanted,
-            upstream_result=f"failed: {exc.message}",
-        )
-        raise ScheduleError(ocean_error_message(exc)) from exc
-    saved = next((p for p in after if p.label == label and p.start == start and p.end == end), None)
+        after = []
+
+        def applied() -> bool:
+            after[:] = periods_list(customer, driver_id, fresh=True)
+            return _matching(after, label, start, end) is not None
+
+        verdict = verdict_after(exc, applied)
+        if verdict != APPLIED:
+            audit_record(
+                actor=actor,
+                action=action,
+                customer=customer,
+                driver_id=driver_id,
+                target=label,
+                before=before.to_json() if before else None,
+                after=wanted,
+                upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}",
+            )
+            raise failure_error(exc, verdict) from exc
+    saved = _matching(after, label, start, end)
     if saved is None:
         audit_record(
             actor=actor,
@@ -194,6 +210,10 @@ def period_save(
     return saved
 
 
+def _matching(periods: list[Period], label: str, start: datetime, end: datetime) -> Period | None:
+    return next((p for p in periods if p.label == label and p.start == start and p.end == end), None)
+
+
 def period_delete(*, actor: User | None, customer: Customer, driver_id: int, period: Period) -> None:
     """Delete a period entirely in the future (checked again here, never sent otherwise)."""
     if period.state(timezone.now()) != "future":
@@ -204,16 +224,19 @@ def period_delete(*, actor: User | None, customer: Customer, driver_id: int, per
         gone = period_find(customer, driver_id, period.id, fresh=True) is None
     except OceanError as exc:
         periods_forget(customer, driver_id)
-        audit_record(
-            actor=actor,
-            action="period.delete",
-            customer=customer,
-            driver_id=driver_id,
-            target=period.label,
-            before=period.to_json(),
-            upstream_result=f"failed: {exc.message}",
-        )
-        raise ScheduleError(ocean_error_message(exc)) from exc
+        verdict = verdict_after(exc, lambda: period_find(customer, driver_id, period.id, fresh=True) is None)
+        if verdict != APPLIED:
+            audit_record(
+                actor=actor,
+                action="period.delete",
+                customer=customer,
+                driver_id=driver_id,
+                target=period.label,
+                before=period.to_json(),
+                upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}",
+            )
+            raise failure_error(exc, verdict) from exc
+        gone = True
     audit_record(
         actor=actor,
         action="period.delete",

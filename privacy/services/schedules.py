@@ -22,6 +22,7 @@ from privacy.ocean import OceanError
 from privacy.ocean.errors import OceanAuthError, OceanRejected, OceanUnavailable
 from privacy.services.audit import audit_record
 from privacy.services.ocean import ocean_client
+from privacy.services.uncertain import APPLIED, UNKNOWN, recheck
 from privacy.week import WeeklySchedule, WeekValidationError
 
 SCHEDULE_TTL = 5 * 60
@@ -35,10 +36,11 @@ _MAX = datetime.max.replace(tzinfo=UTC)
 class ScheduleError(Exception):
     """A save that did not happen (or was not confirmed); ``message`` is shown to the user as is."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, unknown: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.unknown = unknown  # Ocean may or may not have applied it (not even a re-read answered)
 
 
 def ocean_error_message(exc: OceanError) -> str:
@@ -52,6 +54,26 @@ def ocean_error_message(exc: OceanError) -> str:
     if isinstance(exc, OceanRejected):
         return _("Ocean refused the change: %(reason)s") % {"reason": exc.message}
     return _("Ocean answered with an error: %(reason)s") % {"reason": exc.message}
+
+
+def verdict_after(exc: OceanError, is_applied) -> str:
+    """After a failed write: re-read when Ocean may have applied it anyway (see services/uncertain.py)."""
+    if isinstance(exc, OceanUnavailable):
+        return recheck(is_applied)
+    return "not_applied"  # a refusal or a login problem: Ocean did not process the write
+
+
+def failure_error(exc: OceanError, verdict: str) -> ScheduleError:
+    """The error for a write that is not confirmed: not applied (try again) or unknown (look first)."""
+    if verdict == UNKNOWN:
+        return ScheduleError(
+            _(
+                "Ocean did not answer in time and could not be checked afterwards: the change may or may "
+                "not have been applied. Reload the page to see what Ocean holds before trying again."
+            ),
+            unknown=True,
+        )
+    return ScheduleError(ocean_error_message(exc))
 
 
 @dataclass(frozen=True)
@@ -232,18 +254,22 @@ def schedule_save(
         confirmed = readback.at(max(start, timezone.now()))
     except OceanError as exc:
         schedule_forget(customer, driver_id)
-        message = ocean_error_message(exc)
-        audit_record(
-            actor=actor,
-            action=action,
-            customer=customer,
-            driver_id=driver_id,
-            target=target,
-            before=before.to_json_days(),
-            after=week.to_json_days(),
-            upstream_result=f"failed ({method}): {exc.message}",
+        verdict = verdict_after(
+            exc, lambda: schedule_read(customer, driver_id, fresh=True).at(max(start, timezone.now())) == week
         )
-        raise ScheduleError(message) from exc
+        if verdict != APPLIED:
+            audit_record(
+                actor=actor,
+                action=action,
+                customer=customer,
+                driver_id=driver_id,
+                target=target,
+                before=before.to_json_days(),
+                after=week.to_json_days(),
+                upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'} ({method}): {exc.message}",
+            )
+            raise failure_error(exc, verdict) from exc
+        confirmed, method = week, f"{method}, re-read after: {exc.message}"
     if confirmed != week:
         audit_record(
             actor=actor,

@@ -130,7 +130,7 @@ def driver_period_delete(request, driver_id: int, period_id: int):
         period_delete(actor=request.user, customer=customer, driver_id=driver_id, period=period)
         messages.success(request, _("The period “%(label)s” was deleted.") % {"label": period.label})
     except ScheduleError as exc:
-        messages.error(request, exc.message)
+        (messages.warning if exc.unknown else messages.error)(request, exc.message)
     return back
 
 
