@@ -43,6 +43,22 @@ ROUTES: dict[tuple[str, str], Callable] = {
     ("POST", "analyse/preformattedPrivacy"): views_privacy.analysis_view,
 }
 KNOWN_PATHS = {p for _, p in ROUTES}
+# A second customer the account may read, with an empty fleet: the portal's multi-customer tests see
+# "no such driver here" from a well-behaved upstream instead of a 403 for an unknown customerId.
+EMPTY_CUSTOMER_ID = 2220000000
+EMPTY_LISTS = {
+    "individus/list": [],
+    "vehicule_engin/vehicles": [],
+    "mobility/v1/entities": {"entities": []},
+    "affectations_chauffeurs/historique": [],
+}
+
+
+def _empty_customer_answer(ep: str) -> Response:
+    """Lists are empty; anything about a driver or vehicle is unknown (404), like an unknown id."""
+    if ep in EMPTY_LISTS:
+        return json_response(EMPTY_LISTS[ep])
+    raise ApiError(404, "Not Found: no such individu or vehicle for this customer")
 
 
 class SimState:
@@ -195,6 +211,8 @@ def create_app(
             if cid is not None:
                 if not cid.strip().isdigit():
                     raise ApiError(400, "customerId must be an integer")
+                if int(cid) == EMPTY_CUSTOMER_ID and int(cid) != state.customer_id:
+                    return _empty_customer_answer(ep or "")
                 if int(cid) != state.customer_id:
                     raise ApiError(403, "Forbidden: customerId not accessible with this account")
         try:

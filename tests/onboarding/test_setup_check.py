@@ -63,9 +63,10 @@ def test_wrong_credentials_point_at_the_settings_to_fix(sim, settings, customer,
     assert "wrong" not in check.detail  # the password itself never shows
 
 
-def test_a_customer_id_ocean_refuses_is_an_error(sim, other_customer, worker_up, beat_up):
+def test_a_customer_id_ocean_refuses_is_an_error(sim, worker_up, beat_up):
+    Customer.objects.create(name="Inconnue", ocean_customer_id=3330000000, code_exploitant="3330000001")
     report = run_setup_checks()
-    check = by_key(report)["customer.2220000000.customer_id"]
+    check = by_key(report)["customer.3330000000.customer_id"]
     assert check.status == "error"
     assert "403" in check.detail
     assert not report.ok

@@ -48,9 +48,17 @@ def test_token_expires_after_12_hours(app, api, clock):
 
 def test_customer_id_checked(api):
     assert api.get("mobility/v1/entities?customerId=1110000000").status_code == 200
-    assert api.get("mobility/v1/entities?customerId=2220000000").status_code == 403
+    assert api.get("mobility/v1/entities?customerId=3330000000").status_code == 403
     assert api.get("mobility/v1/entities?customerId=abc").status_code == 400
     assert api.post("individus/list?customerId=999").status_code == 403
+
+
+def test_the_second_customer_has_an_empty_fleet(api):
+    assert api.get("mobility/v1/entities?customerId=2220000000").json == {"entities": []}
+    assert api.post("individus/list?customerId=2220000000").json == []
+    assert api.get("vehicule_engin/vehicles?customerId=2220000000").json == []
+    fiche = api.get("mobility/v1/ficheJour?customerId=2220000000&vehId=5001&date=01/01/2026")
+    assert fiche.status_code == 404
 
 
 def test_legacy_base_path_and_unknown_paths(app, api):
