@@ -320,6 +320,9 @@ REPORT_READ_TIMEOUT = env.float("REPORT_READ_TIMEOUT", default=180.0)  # a 100 M
 STEP_RETENTION_DAYS = env.int("STEP_RETENTION_DAYS", default=61)
 # Access log of who opened whose steps (CNIL logging recommendation: 6 months to 1 year).
 STEP_ACCESS_LOG_RETENTION_DAYS = env.int("STEP_ACCESS_LOG_RETENTION_DAYS", default=365)
+# Whom employees write to about their data (DPO or privacy contact), shown on the « Informations vie
+# privée » page (CNIL: the notice names a contact). An e-mail address or a short text.
+PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="")
 # Concurrent ficheJour calls for one page (a week of one or two vehicles = 7 to 14 calls).
 STEPS_FETCH_WORKERS = env.int("STEPS_FETCH_WORKERS", default=6)
 # Reminder e-mail to drivers this many days before the declaration deadline.

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("privacy.urls_steps")),
     path("", include("privacy.urls_reports")),
     path("", include("privacy.urls_onboarding")),
+    path("", include("privacy.urls_proof")),
 ]
