@@ -1,0 +1,277 @@
+"""Load: 50 concurrent users on a mixed workload against gunicorn + PostgreSQL + Redis + a Celery worker,
+with the Ocean simulator answering at a realistic latency. Not run in CI.
+
+    .venv/bin/python bench/load.py [--users 50] [--duration 60] [--latency-ms 80] [--max-rps 10]
+
+Starts everything itself on loopback (free ports), and stops it at the end: the simulator
+(``python -m ocean_sim``, ``OCEAN_SIM_FAULTS={"latency_ms": N}``), a fresh PostgreSQL database
+``chaos_load`` (``manage.py migrate``), Redis DBs 7/8/9 (broker / cache / rate limiter, flushed first),
+gunicorn (2 workers × 8 threads, like the Procfile's web with more threads) and a Celery worker. Demo data:
+the customer, 5 managers, 20 drivers linked to the simulator's 7001–7020 (one account per Ocean driver: the
+portal allows no more) and 3 HR users, plus one report refresh so HR pages have data. Then ``--users``
+threads (20 % managers, 60 % drivers, 20 % HR), each with its own ``requests.Session`` logged in through
+the login form, browse with 0.2–1 s of think time for ``--duration`` seconds. Prints p50/p95 per page,
+errors (HTTP ≥ 400 or no answer), pages showing an Ocean error, throughput and upstream requests per page
+view (from the simulator's ``/__sim__/stats``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = str(ROOT / ".venv" / "bin" / "python")
+PG = os.environ.get("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("LOAD_REDIS", "redis://127.0.0.1:6379/0")
+DB, REDIS_DBS = "chaos_load", {"REDIS_BROKER_DB": "7", "REDIS_CACHE_DB": "8", "REDIS_RATELIMIT_DB": "9"}
+PASSWORD = "load-test-password-42"  # noqa: S105 - throwaway accounts in a scratch database
+
+SETUP = """
+from privacy.models import Customer, Role, User
+from privacy.services.reports_ingest import request_refresh, run_refresh
+from privacy.services.reports_periods import period_from_params
+from django.utils import timezone
+c = Customer.objects.create(name="Transports Démo", ocean_customer_id=1110000000, code_exploitant="1110000001")
+P = {password!r}
+for i in range(1, 6):
+    User.objects.create_user(username=f"manager{{i}}", password=P, role=Role.MANAGER, customer=c)
+for d in range(7001, 7021):
+    User.objects.create_user(username=f"driver{{d}}", password=P, role=Role.DRIVER, customer=c,
+                             ocean_individu_id=d, matricule=f"M{{d - 7000:04d}}")
+hr = [User.objects.create_user(username=f"hr{{i}}", password=P, role=Role.HR, customer=c) for i in range(1, 4)][0]
+refresh, _ = request_refresh(c, period_from_params({{}}, timezone.localdate()), user=hr, trigger="bench")
+if refresh is not None:
+    run_refresh(refresh.pk)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def prepare_database() -> None:
+    import psycopg
+    import redis
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB}")
+    base = REDIS.rsplit("/", 1)[0]
+    for db in REDIS_DBS.values():
+        redis.Redis.from_url(f"{base}/{db}").flushdb()
+
+
+class User:
+    """One simulated person: a logged-in session and a role's mix of pages."""
+
+    def __init__(self, base: str, username: str, role: str, rng: random.Random, stats):
+        self.base, self.username, self.role, self.rng, self.stats = base, username, role, rng, stats
+        self.session = requests.Session()
+        self.driver_ids = list(range(7001, 7021))
+
+    def _record(self, page: str, method: str, path: str, **kw) -> requests.Response | None:
+        started = time.perf_counter()
+        try:
+            resp = self.session.request(method, self.base + path, timeout=30, allow_redirects=False, **kw)
+        except requests.RequestException as exc:
+            self.stats(page, time.perf_counter() - started, 0, False, str(exc))
+            return None
+        ocean_error = b"message-error" in resp.content or b'class="error" role="alert"' in resp.content
+        self.stats(page, time.perf_counter() - started, resp.status_code, ocean_error, "")
+        return resp
+
+    def login(self) -> None:
+        page = self.session.get(self.base + "/accounts/login/", timeout=30)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        resp = self.session.post(self.base + "/accounts/login/", timeout=30, allow_redirects=False,
+                                 data={"username": self.username, "password": PASSWORD,
+                                       "csrfmiddlewaretoken": token})
+        if resp.status_code != 302:
+            raise SystemExit(f"login of {self.username} failed: HTTP {resp.status_code}")
+
+    def step(self) -> None:
+        r = self.rng.random()
+        if self.role == "manager":
+            d = self.rng.choice(self.driver_ids)
+            if r < 0.3:
+                self._record("drivers list", "GET", "/drivers/")
+            elif r < 0.5:
+                self._record("driver row (htmx)", "GET", f"/drivers/{d}/row/", headers={"HX-Request": "true"})
+            elif r < 0.75:
+                self._record("driver grid", "GET", f"/drivers/{d}/")
+            elif r < 0.9:
+                self._record("driver periods", "GET", f"/drivers/{d}/periods/")
+            else:
+                self._record("declarations queue", "GET", "/declarations/")
+        elif self.role == "driver":
+            day = (date.today() - timedelta(days=self.rng.randrange(1, 4))).isoformat()
+            if r < 0.55:
+                page = self._record("my trips", "GET", f"/trips/?day={day}")
+                if page is not None and page.status_code == 200 and self.rng.random() < 0.5:
+                    self._declare(page.text)
+            else:
+                self._record("my private hours", "GET", "/me/private-hours/")
+        else:
+            if r < 0.6:
+                self._record("reports", "GET", "/reports/")
+            elif r < 0.8:
+                self._record("report export csv", "GET", "/reports/export/?format=csv")
+            else:
+                self._record("benefit in kind", "GET", "/benefit/")
+
+    def _declare(self, html: str) -> None:
+        forms = re.findall(r'action="(/trips/\d+/\d+/declare/)"', html)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        day = re.search(r'name="day" value="([\d-]+)"', html)
+        if not forms or not token or not day:
+            return
+        self._record("declare (htmx)", "POST", self.rng.choice(forms), headers={"HX-Request": "true"},
+                     data={"csrfmiddlewaretoken": token.group(1), "day": day.group(1),
+                           "private": self.rng.choice(["true", "false"])})
+
+
+def run_users(base: str, users: int, duration: float, seed: int):
+    samples: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    ocean_errors: dict[str, int] = defaultdict(int)
+    lock = threading.Lock()
+
+    def stats(page, seconds, status, ocean_error, _failure):
+        with lock:
+            samples[page].append(seconds)
+            if status == 0 or status >= 400:
+                errors[page] += 1
+            if ocean_error:
+                ocean_errors[page] += 1
+
+    rng = random.Random(seed)
+    people = []
+    for i in range(users):
+        share = i / users
+        if share < 0.2:
+            role, name = "manager", f"manager{i % 5 + 1}"
+        elif share < 0.8:
+            role, name = "driver", f"driver{7001 + i % 20}"
+        else:
+            role, name = "hr", f"hr{i % 3 + 1}"
+        people.append(User(base, name, role, random.Random(rng.random()), stats))
+    for person in people:
+        person.login()
+    stop_at = time.monotonic() + duration
+
+    def loop(person: User) -> None:
+        while time.monotonic() < stop_at:
+            person.step()
+            time.sleep(person.rng.uniform(0.2, 1.0))
+
+    threads = [threading.Thread(target=loop, args=(p,), daemon=True) for p in people]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=duration + 60)
+    return samples, errors, ocean_errors, time.monotonic() - started
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--latency-ms", type=int, default=80)
+    parser.add_argument("--max-rps", type=float, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    var = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    sim_port, web_port = free_port(), free_port()
+    env = {**os.environ, **REDIS_DBS, "DATABASE_URL": f"{PG}/{DB}", "REDIS_URL": REDIS, "VAR_DIR": str(var),
+           "READ_DOT_ENV_FILE": "False", "DEBUG": "False", "SECRET_KEY": "load-bench-" + "x" * 40,
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "OCEAN_MAX_RPS": str(args.max_rps),
+           "OCEAN_BASE_URL": f"http://127.0.0.1:{sim_port}/ocean/restapi",
+           "OCEAN_SIM_FAULTS": json.dumps({"latency_ms": args.latency_ms})}
+    prepare_database()
+    procs: list[subprocess.Popen] = []
+
+    def start(name: str, cmd: list[str]) -> None:
+        log = open(var / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process at exit
+        procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+
+    try:
+        start("sim", [PY, "-m", "ocean_sim", "--port", str(sim_port), "--db", ":memory:"])
+        wait_http(f"http://127.0.0.1:{sim_port}/__sim__/stats")
+        subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PY, "manage.py", "shell", "-c", SETUP.format(password=PASSWORD)], cwd=ROOT, env=env,
+                       check=True)
+        start("web", [str(ROOT / ".venv/bin/gunicorn"), "ocean_portal.wsgi", "--bind", f"127.0.0.1:{web_port}",
+                      "--workers", "2", "--threads", "8", "--timeout", "60"])
+        start("worker", [str(ROOT / ".venv/bin/celery"), "-A", "ocean_portal", "worker", "--concurrency", "2",
+                         "--loglevel", "WARNING"])
+        base = f"http://127.0.0.1:{web_port}"
+        wait_http(base + "/accounts/login/")
+        sim = f"http://127.0.0.1:{sim_port}/__sim__/stats"
+        before = requests.get(sim, timeout=5).json()
+        samples, errors, ocean_errors, seconds = run_users(base, args.users, args.duration, args.seed)
+        after = requests.get(sim, timeout=5).json()
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    views = sum(len(v) for v in samples.values())
+    upstream = after["total"] - before["total"]
+    by_endpoint = {k: after["by_endpoint"].get(k, 0) - before["by_endpoint"].get(k, 0) for k in after["by_endpoint"]}
+    print(f"### Load: {args.users} users, {args.duration:.0f} s, simulator latency {args.latency_ms} ms, "
+          f"OCEAN_MAX_RPS {args.max_rps:g}\n")
+    print("| page | views | p50 ms | p95 ms | errors | showing an Ocean error |\n|---|---|---|---|---|---|")
+    for page in sorted(samples):
+        v = samples[page]
+        print(f"| {page} | {len(v)} | {pct(v, 0.5):.0f} | {pct(v, 0.95):.0f} | {errors[page]} | "
+              f"{ocean_errors[page]} |")
+    print(f"\n- page views: {views} in {seconds:.1f} s = {views / seconds:.1f} views/s; "
+          f"errors: {sum(errors.values())}")
+    print(f"- upstream requests: {upstream} = {upstream / max(views, 1):.2f} per page view; "
+          f"max upstream concurrency {after['max_concurrency']}")
+    print("- by endpoint: " + ", ".join(f"{k} {n}" for k, n in sorted(by_endpoint.items(), key=lambda kv: -kv[1]) if n))
+    print(f"- logs: {var}")
+    return 1 if sum(errors.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
