@@ -96,6 +96,36 @@ def axe_check(page, what: str) -> None:
     )
 
 
+# Controls a keyboard user must be able to reach (a roving-tabindex grid exposes one cell: tabindex="0").
+# Keys, not DOM references: htmx may swap a row (lazy loading) while the test tabs through it.
+_KEY = """el => el.getAttribute('role') === 'gridcell' ? 'gridcell' : (el.type === 'radio' ? 'radio:' + el.name :
+  [el.tagName, el.id, el.name, el.value, el.getAttribute('href'), el.textContent.trim().slice(0, 40)].join('|'))"""
+_CONTROLS = """() => {
+  const key = KEY;
+  const sel = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]),'
+    + ' textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+  const visible = [...document.querySelectorAll(sel)].filter(el => el.checkVisibility({visibilityProperty: true}));
+  return visible.map(key);  // closed <details> contents are not visible
+}""".replace("KEY", _KEY)
+_FOCUSED = """() => { const el = document.activeElement;
+  return el && el !== document.body ? (KEY)(el) : null; }""".replace("KEY", _KEY)
+
+
+def keyboard_check(page, what: str) -> None:
+    """Tab through the whole page: every visible control gets the focus at least once."""
+    found = page.evaluate(_CONTROLS)
+    controls = set(found)
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    reached: set[str] = set()
+    for _ in range(len(found) + 30):  # scrollable regions are tab stops too
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate(_FOCUSED))
+        if controls <= reached:
+            break
+    missing = sorted(controls - reached)
+    assert not missing, f"not reachable by keyboard on {what}:\n" + "\n".join(missing[:10])
+
+
 def shoot(page, name: str, *, full_page: bool = True) -> None:
     """A README screenshot, only when E2E_SCREENSHOTS=1 (CI must not rewrite tracked files)."""
     if os.environ.get("E2E_SCREENSHOTS") != "1":
@@ -104,9 +134,11 @@ def shoot(page, name: str, *, full_page: bool = True) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
-def visit(page, what: str, *, screenshot: str | None = None) -> None:
-    """Every page of a journey: accessible, and photographed if asked."""
+def visit(page, what: str, *, screenshot: str | None = None, keyboard: bool = True) -> None:
+    """Every page of a journey: accessible (axe, keyboard), and photographed if asked."""
     page.wait_for_load_state("networkidle")
     axe_check(page, what)
+    if keyboard:
+        keyboard_check(page, what)
     if screenshot:
         shoot(page, screenshot)

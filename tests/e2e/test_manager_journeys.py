@@ -22,6 +22,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def drag(page, first: int, last: int) -> None:
     """Press on cell ``first``, move across the grid, release on cell ``last`` (cells are 15 minutes)."""
+    page.locator(f'td[data-n="{first}"]').scroll_into_view_if_needed()
     start = page.locator(f'td[data-n="{first}"]').bounding_box()
     end = page.locator(f'td[data-n="{last}"]').bounding_box()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
@@ -80,8 +81,9 @@ def test_a_manager_paints_hours_applies_a_preset_to_one_day_sees_the_diff_and_sa
 def test_a_manager_adds_the_2027_public_holidays_to_two_drivers(page, server, manager, sim):
     log_in(page, server, manager)
     page.goto(f"{server}/drivers/?sort=matricule")
-    page.get_by_label(re.compile("Sélectionner .*")).nth(0).check()
-    page.get_by_label(re.compile("Sélectionner .*")).nth(1).check()
+    boxes = page.locator('tbody input[name="drivers"]')
+    boxes.nth(0).check()
+    boxes.nth(1).check()
     page.get_by_role("button", name="Ajouter les jours fériés à la sélection").click()
     expect(page.locator("h1")).to_contain_text("fériés")
     page.get_by_label("Année").fill("2027")
@@ -93,7 +95,11 @@ def test_a_manager_adds_the_2027_public_holidays_to_two_drivers(page, server, ma
 
     page.get_by_role("button", name="Ajouter aux conducteurs sélectionnés").click()
     page.wait_for_load_state("networkidle")
-    visit(page, "after adding the holidays")
+    progress = page.locator("#application-progress")
+    expect(progress.locator("h2")).to_have_text("Terminé", timeout=20_000)
+    expect(progress.locator("tbody tr")).to_have_count(2)
+    expect(progress.get_by_role("status")).to_contain_text("2 confirmés")
+    visit(page, "the holidays' progress")
     expected = set(holidays.France(years=2027))
     for driver_id in (7001, 7002):  # whole local days, from midnight to midnight in Paris
         periods = [(s.astimezone(PARIS), e.astimezone(PARIS)) for _label, s, e in sim_periods(sim, driver_id)]
