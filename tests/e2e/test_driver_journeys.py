@@ -43,8 +43,10 @@ def test_a_driver_on_a_phone_declares_a_trip_private_undoes_it_and_meets_the_dea
     expect(trip).to_contain_text("Confirmé par Océan", timeout=10_000)
     assert sim_value(sim, row) is True
 
-    trip.get_by_role("button", name="Pro").click()  # undo: back to professional, as the schedule says
+    trip.get_by_role("button", name="Pro").focus()  # undo with the keyboard: back to professional
+    page.keyboard.press("Enter")
     expect(trip.get_by_role("button", name="Pro")).to_have_attribute("aria-pressed", "true")
+    expect(trip.get_by_role("button", name="Pro")).to_be_focused()  # the swapped row keeps the focus
     expect(trip.get_by_role("button", name="Privé")).to_have_attribute("aria-pressed", "false")
     expect(trip).to_contain_text("Confirmé par Océan", timeout=10_000)
     assert sim_value(sim, row) is False
