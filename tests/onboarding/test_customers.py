@@ -34,12 +34,12 @@ def test_adding_a_customer_checks_its_entities_with_ocean_and_shows_them(sim, lo
 
 def test_a_customer_id_ocean_refuses_is_not_saved_and_the_input_is_kept(sim, login, admin_user):
     response = login(admin_user).post(
-        reverse("privacy:customer_new"), {**NEW, "ocean_customer_id": "2220000000", "name": "Inconnue"}
+        reverse("privacy:customer_new"), {**NEW, "ocean_customer_id": "3330000000", "name": "Inconnue"}
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert "customerId" in html and "Inconnue" in html
-    assert 'value="2220000000"' in html
+    assert 'value="3330000000"' in html
     assert not Customer.objects.exists()
     assert not AuditEntry.objects.exists()
 
