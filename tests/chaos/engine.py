@@ -29,17 +29,18 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
 from privacy.forms_schedules import week_to_cells
 from privacy.models import BulkApplication, DeclarationPolicy, DeclarationStatus, StepDeclaration
 from privacy.models.schedules import BulkStatus
 from privacy.services.bulk import bulk_run
-from privacy.services.declarations_send import SendLater, declaration_send
+from privacy.services.declarations_send import SendLater, declaration_send, declarations_waiting
 from privacy.services.fleet import fleet_get
 from privacy.services.schedules import failure_error
 from privacy.services.steps import driver_steps_page
@@ -204,6 +205,7 @@ class ChaosEngine:
                 if self.rng.random() < 0.15:
                     self.worker_tick()
             self.sim.clear_faults()
+            time.sleep(timeout_sleep_s)  # requests that timed out land now, before the checks (and other tests)
             self.drain()
         finally:
             self.sim.clear_faults()
@@ -231,23 +233,20 @@ class ChaosEngine:
                 pass  # the row keeps "sending" and its error; the next tick (or the resend task) retries
 
     def drain(self) -> None:
-        """Faults cleared: the resend task and the worker finish everything still waiting."""
-        from ocean_portal.celery import app
-        from privacy.tasks.steps import declarations_resend
-
-        eager = app.conf.task_always_eager
-        app.conf.task_always_eager = True
-        try:
-            for _round in range(5):
-                StepDeclaration.objects.filter(status=DeclarationStatus.SENT).update(
-                    updated_at=timezone.now() - timedelta(hours=1))
-                declarations_resend.apply()
-                self.worker_tick()
-                if not StepDeclaration.objects.filter(status=DeclarationStatus.SENT).exists() and not \
-                        BulkApplication.objects.exclude(status=BulkStatus.DONE).exists():
-                    break
-        finally:
-            app.conf.task_always_eager = eager
+        """Faults cleared: what the resend task does (``declarations_waiting`` → ``declaration_send``) and
+        the worker's pending template items, until nothing waits. Celery's own config is not touched:
+        reading ``app.conf`` here would freeze it for later tests that switch eager mode in settings."""
+        for _round in range(5):
+            for pk in declarations_waiting(older_than=timedelta(0)):
+                self.counters.sends += 1
+                try:
+                    declaration_send(pk)
+                except SendLater:
+                    pass
+            self.worker_tick()
+            if not StepDeclaration.objects.filter(status=DeclarationStatus.SENT).exists() and not \
+                    BulkApplication.objects.exclude(status=BulkStatus.DONE).exists():
+                break
 
     def _post(self, who: str, url: str, data=None):
         return _request(self.clients[who], "post", url, data)
