@@ -40,10 +40,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
+        "env": {**os.environ, "LANGUAGE": "fr", "LANG": "fr_FR.UTF-8"},
         "headless": True,
         "args": [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--lang=fr-FR",  # date inputs in French format, like a French user's browser
         ],
     }
 
@@ -131,14 +133,19 @@ def shoot(page, name: str, *, full_page: bool = True) -> None:
     if os.environ.get("E2E_SCREENSHOTS") != "1":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+    # A long phone page is cut after two screens: enough to show the cards without a 3000 px image.
+    clip = None if full_page else {"x": 0, "y": 0, "width": page.viewport_size["width"],
+                                   "height": min(2 * page.viewport_size["height"],
+                                                 page.evaluate("document.documentElement.scrollHeight"))}
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, clip=clip)
 
 
-def visit(page, what: str, *, screenshot: str | None = None, keyboard: bool = True) -> None:
+def visit(page, what: str, *, screenshot: str | None = None, keyboard: bool = True, full_page: bool = True) -> None:
     """Every page of a journey: accessible (axe, keyboard), and photographed if asked."""
     page.wait_for_load_state("networkidle")
     axe_check(page, what)
     if keyboard:
         keyboard_check(page, what)
     if screenshot:
-        shoot(page, screenshot)
+        page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+        shoot(page, screenshot, full_page=full_page)

@@ -34,7 +34,7 @@ def test_a_driver_on_a_phone_declares_a_trip_private_undoes_it_and_meets_the_dea
     page.get_by_role("link", name="Mes trajets").first.click()
     expect(page.locator("h1")).to_have_text("Mes trajets")
     open_day(page, server, row.day)
-    visit(page, "the driver's trips on a phone", screenshot="my-trips-phone")
+    visit(page, "the driver's trips on a phone", screenshot="my-trips-phone", full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
 
     trip = page.locator(f"#{row.dom_id}")
