@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,32 @@ def _live(request, sim, settings):
 @pytest.fixture
 def server(live_server) -> str:
     return live_server.url
+
+
+@pytest.fixture
+def slow_worker(monkeypatch):
+    """Bulk applications run in a thread after a pause, as a worker would: the progress page really polls."""
+    from django.db import connections
+
+    from privacy.tasks.schedules import bulk_application_run
+
+    threads = []
+
+    def delay(*args):
+        def run():
+            time.sleep(1.5)
+            try:
+                bulk_application_run.apply(args=args)
+            finally:
+                connections.close_all()
+
+        threads.append(threading.Thread(target=run, daemon=True))
+        threads[-1].start()
+
+    monkeypatch.setattr(bulk_application_run, "delay", delay)
+    yield
+    for thread in threads:
+        thread.join(timeout=60)
 
 
 def log_in(page, server: str, user, *, password: str = PASSWORD) -> None:

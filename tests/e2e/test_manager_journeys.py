@@ -111,7 +111,8 @@ def test_a_manager_adds_the_2027_public_holidays_to_two_drivers(page, server, ma
     visit(page, "a driver's exceptional periods", screenshot="periods")
 
 
-def test_a_manager_applies_a_template_to_an_entity_and_watches_the_progress_finish(page, server, manager, sim):
+def test_a_manager_applies_a_template_to_an_entity_and_watches_the_progress_finish(page, server, manager, sim,
+                                                                                   slow_worker):
     log_in(page, server, manager)
     page.goto(f"{server}/templates/")
     visit(page, "the templates")
@@ -133,7 +134,9 @@ def test_a_manager_applies_a_template_to_an_entity_and_watches_the_progress_fini
 
     expect(page).to_have_url(re.compile(r"/applications/\d+/"))
     progress = page.locator("#application-progress")
-    expect(progress.locator("h2")).to_have_text("Terminé", timeout=20_000)
+    expect(progress.locator("h2")).to_have_text("En cours…")  # the worker has not started yet
+    visit(page, "the template progress while it runs", keyboard=False)
+    expect(progress.locator("h2")).to_have_text("Terminé", timeout=30_000)  # polled every second
     expect(progress.get_by_role("status")).to_contain_text("0 en échec")
     assert progress.locator("progress").get_attribute("value") == progress.locator("progress").get_attribute("max")
     visit(page, "the template progress", screenshot="template-progress")
