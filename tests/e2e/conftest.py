@@ -101,9 +101,11 @@ def slow_worker(monkeypatch):
         thread.join(timeout=60)
 
 
-def log_in(page, server: str, user, *, password: str = PASSWORD) -> None:
-    """Through the login form, like a person (the UI is French by default)."""
+def log_in(page, server: str, user, *, password: str = PASSWORD, check: bool = False) -> None:
+    """Through the login form, like a person (the UI is French by default); ``check``: axe + keyboard on it."""
     page.goto(f"{server}/accounts/login/")
+    if check:
+        visit(page, "the login page")
     page.locator("#id_username").fill(user.username)
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Connexion").click()

@@ -30,7 +30,7 @@ def open_day(page, server: str, day) -> None:
 def test_a_driver_on_a_phone_declares_a_trip_private_undoes_it_and_meets_the_deadline(phone, server, driver, sim):
     row = find_row(driver.customer, driver, kind="pro", days=range(1, 4))
     page = phone
-    log_in(page, server, driver)
+    log_in(page, server, driver, check=True)
     page.get_by_role("link", name="Mes trajets").first.click()
     expect(page.locator("h1")).to_have_text("Mes trajets")
     open_day(page, server, row.day)

@@ -32,7 +32,7 @@ def drag(page, first: int, last: int) -> None:
 
 
 def test_a_manager_paints_hours_applies_a_preset_to_one_day_sees_the_diff_and_saves(page, server, manager, sim):
-    log_in(page, server, manager)
+    log_in(page, server, manager, check=True)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.goto(f"{server}/drivers/")
     visit(page, "the drivers list", screenshot="drivers")
