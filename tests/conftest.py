@@ -134,6 +134,8 @@ def sim(_sim_server, settings):
     settings.OCEAN_CUSTOMER_ID = 1110000000
     settings.OCEAN_CODE_EXPLOITANT = "1110000001"
     settings.OCEAN_MAX_RETRIES = 2
+    # After an unanswered write the portal waits before re-reading Ocean; tests need no real pause.
+    settings.OCEAN_UNCERTAIN_RECHECK_S = 0.05
     ocean_clients_reset()
     yield _sim_server
     _sim_server.clear_faults()
