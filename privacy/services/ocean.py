@@ -18,7 +18,7 @@ from privacy.ocean import (
     RedisTokenBucket,
 )
 
-_clients: dict[int | None, OceanClient] = {}
+_clients: dict[tuple[int | None, str], OceanClient] = {}
 _lock = threading.Lock()
 
 
@@ -56,15 +56,18 @@ def ocean_config(*, customer_id: int | None = None) -> OceanConfig:
 def ocean_client(customer=None) -> OceanClient:
     """The client for ``customer`` (a Customer or None for the configured default), one per process."""
     customer_id = customer.ocean_customer_id if customer is not None else None
+    # ficheJour gives local dates and times: they are read in the customer's own zone.
+    tz = customer.time_zone if customer is not None else settings.TIME_ZONE
     with _lock:
-        client = _clients.get(customer_id)
+        client = _clients.get((customer_id, tz))
         if client is None:
             client = OceanClient(
                 ocean_config(customer_id=customer_id),
                 token_store=cache,
                 rate_limiter=_rate_limiter(),
+                tz=tz,
             )
-            _clients[customer_id] = client
+            _clients[(customer_id, tz)] = client
         return client
 
 

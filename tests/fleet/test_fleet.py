@@ -45,3 +45,11 @@ def test_without_any_copy_ocean_down_is_an_error(customer, sim):
     sim.set_faults(error_rate=1.0)
     with pytest.raises(OceanUnavailable):
         fleet_get(customer)
+
+
+def test_the_client_reads_local_times_in_the_customers_zone(customer, sim):
+    from privacy.services.ocean import ocean_client
+
+    assert ocean_client(customer).tz == "Europe/Paris"
+    customer.time_zone = "America/Cayenne"
+    assert ocean_client(customer).tz == "America/Cayenne"
