@@ -89,10 +89,13 @@ class Trend:
 def trend(points: list[tuple[str, Decimal | None]]) -> Trend:
     """A line of the private share (0–100 %) per month; months without distance have no point."""
     plot_h = TREND_H - 2 * TREND_PAD
-    step = (TREND_W - 1.5 * TREND_PAD) / max(1, len(points) - 1) if len(points) > 1 else 0
+    span = TREND_W - 1.5 * TREND_PAD
+    step = span / (len(points) - 1) if len(points) > 1 else 0
+    # A single month sits in the middle, clear of the axis labels on the left.
+    start = TREND_PAD if len(points) > 1 else TREND_PAD + span / 2
     out = []
     for index, (label, share) in enumerate(points):
-        x = round(TREND_PAD + index * step, 1)
+        x = round(start + index * step, 1)
         y = None if share is None else round(TREND_H - TREND_PAD - float(share) / 100 * plot_h, 1)
         out.append(TrendPoint(label, x, y, fmt(share, 1, "%")))
     line = " ".join(f"{p.x},{p.y}" for p in out if p.y is not None)

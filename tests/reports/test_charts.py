@@ -33,3 +33,10 @@ def test_energy_mix_splits_the_width_by_distance():
     assert "75,0\u00a0%" in fuel.text and "21,5\u00a0L" in fuel.text and "15,0\u00a0kWh" in electric.text
     assert charts.energy_mix(thermal_km=Decimal(0), electric_km=Decimal(0), litres=Decimal(0), kwh=Decimal(0),
                              thermal_word="a", electric_word="b").empty
+
+
+def test_a_single_month_sits_in_the_middle_clear_of_the_axis_labels():
+    (only,) = charts.trend([("oct.", Decimal("15.9"))]).points
+    many = charts.trend([("sept.", Decimal("10")), ("oct.", Decimal("20"))]).points
+    assert only.x > many[0].x + 100
+    assert many[0].x < only.x < many[1].x
