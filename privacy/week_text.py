@@ -25,10 +25,12 @@ def day_abbr(day: str) -> str:
     return pgettext("abbreviated weekday", "%(abbr)s.") % {"abbr": gettext(_ABBR[day])}
 
 
-def _day_hours(slots: tuple[Slot, ...]) -> str:
-    """A day's slots; its early-morning and late-evening slots read as one overnight range."""
+def _day_hours(slots: tuple[Slot, ...], *, nights: bool) -> str:
+    """A day's slots. Over a run of days (``nights``), the early-morning and late-evening slots read
+    as one overnight range ("lun.–ven. 18:00–08:00"); for a single day that would suggest the wrong
+    morning, so its slots are listed as they are."""
     pairs = [(s.start, s.end) for s in slots]
-    if len(pairs) >= 2 and pairs[0][0] == 0 and pairs[-1][1] == END_OF_DAY:
+    if nights and len(pairs) >= 2 and pairs[0][0] == 0 and pairs[-1][1] == END_OF_DAY:
         pairs = pairs[1:-1] + [(pairs[-1][0], pairs[0][1])]
     return " + ".join(f"{hhmm(a)}–{hhmm(b)}" for a, b in pairs)
 
@@ -63,7 +65,7 @@ def summary(schedule: WeeklySchedule) -> str:
         elif slots == _FULL_DAY:
             parts.append(gettext("%(days)s all day") % {"days": days})
         else:
-            parts.append(f"{days} {_day_hours(slots)}")
+            parts.append(f"{days} {_day_hours(slots, nights=len(group) > 1)}")
     return ", ".join(parts)
 
 

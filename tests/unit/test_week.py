@@ -414,6 +414,8 @@ def test_private_minutes_between_aware_datetimes_use_local_wall_clock():
      "Mon.–Tue. 12:00–13:30, Wed. all day, Thu.–Fri. 12:00–13:30"),
     (WeeklySchedule({"SAMEDI": [S("09:00", "12:00")], "LUNDI": [S("18:00", "24:00")]}),
      "Mon. 18:00–24:00, Sat. 09:00–12:00"),
+    # A single day is not folded into "18:00–08:00": that would suggest Wednesday morning.
+    (WeeklySchedule({"MARDI": [S("00:00", "08:00"), S("18:00", "24:00")]}), "Tue. 00:00–08:00 + 18:00–24:00"),
 ])
 def test_summary_in_english(week, text):
     with language("en"):
