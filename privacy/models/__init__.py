@@ -18,6 +18,6 @@ from .steps import DeclarationEvent, DeclarationStatus, StepAccessLog, StepDecla
 __all__ = [
     "Acquisition", "AuditEntry", "BulkApplication", "BulkApplicationItem", "Customer", "DeclarationEvent",
     "DeclarationPolicy", "DeclarationStatus", "Invitation", "OnboardingRun", "PeriodKind", "ReportMailing",
-    "ReportRefresh", "ReportRow", "ReportSnapshot", "Role", "RowKind", "ScheduleTemplate", "StepAccessLog",
+    "ReportRefresh", "ReportRow", "ReportSnapshot", "Role", "RowKind", "RunKind", "ScheduleTemplate", "StepAccessLog",
     "StepDeclaration", "User", "VehicleCost",
 ]
