@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -151,6 +152,9 @@ def period_save(
     period_check(periods, start=start, end=end, now=now, exclude_id=update_id)
     action = "period.update" if update_id is not None else "period.add"
     wanted = {"label": label, "start": start.isoformat(), "end": end.isoformat()}
+    # Every outcome below is audited with the same who / what / before.
+    record = partial(audit_record, actor=actor, action=action, customer=customer, driver_id=driver_id,
+                     target=label, before=before.to_json() if before else None)
     try:
         ocean_client(customer).exceptional_add(
             driver_id=driver_id, start=start, end=end, label=label, update_id=update_id
@@ -168,45 +172,19 @@ def period_save(
 
         verdict = verdict_after(exc, applied)
         if verdict != APPLIED:
-            audit_record(
-                actor=actor,
-                action=action,
-                customer=customer,
-                driver_id=driver_id,
-                target=label,
-                before=before.to_json() if before else None,
-                after=wanted,
-                upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}",
-            )
+            record(after=wanted,
+                   upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}")
             raise failure_error(exc, verdict) from exc
     saved = _matching(after, label, start, end)
     if saved is None:
-        audit_record(
-            actor=actor,
-            action=action,
-            customer=customer,
-            driver_id=driver_id,
-            target=label,
-            before=before.to_json() if before else None,
-            after=wanted,
-            upstream_result="not confirmed: the period is not in Ocean's list",
-        )
+        record(after=wanted, upstream_result="not confirmed: the period is not in Ocean's list")
         raise ScheduleError(
             _(
                 "Ocean accepted the request but the period does not appear in its list. "
                 "Check the list below before trying again."
             )
         )
-    audit_record(
-        actor=actor,
-        action=action,
-        customer=customer,
-        driver_id=driver_id,
-        target=label,
-        before=before.to_json() if before else None,
-        after=saved.to_json(),
-        upstream_result="confirmed",
-    )
+    record(after=saved.to_json(), upstream_result="confirmed")
     return saved
 
 
@@ -218,6 +196,8 @@ def period_delete(*, actor: User | None, customer: Customer, driver_id: int, per
     """Delete a period entirely in the future (checked again here, never sent otherwise)."""
     if period.state(timezone.now()) != "future":
         raise ScheduleError(_("Only a period entirely in the future can be deleted: Ocean never changes the past."))
+    record = partial(audit_record, actor=actor, action="period.delete", customer=customer, driver_id=driver_id,
+                     target=period.label, before=period.to_json())
     try:
         ocean_client(customer).exceptional_delete(extension_id=period.id)
         periods_forget(customer, driver_id)
@@ -226,25 +206,9 @@ def period_delete(*, actor: User | None, customer: Customer, driver_id: int, per
         periods_forget(customer, driver_id)
         verdict = verdict_after(exc, lambda: period_find(customer, driver_id, period.id, fresh=True) is None)
         if verdict != APPLIED:
-            audit_record(
-                actor=actor,
-                action="period.delete",
-                customer=customer,
-                driver_id=driver_id,
-                target=period.label,
-                before=period.to_json(),
-                upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}",
-            )
+            record(upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}")
             raise failure_error(exc, verdict) from exc
         gone = True
-    audit_record(
-        actor=actor,
-        action="period.delete",
-        customer=customer,
-        driver_id=driver_id,
-        target=period.label,
-        before=period.to_json(),
-        upstream_result="confirmed" if gone else "not confirmed: still listed",
-    )
+    record(upstream_result="confirmed" if gone else "not confirmed: still listed")
     if not gone:
         raise ScheduleError(_("Ocean accepted the deletion but still lists the period."))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from itertools import groupby
 
 from django.core.cache import cache
@@ -240,6 +241,9 @@ def schedule_save(
     if before == week and valid_until is None:
         return SaveOutcome(before=before, confirmed=before, changed=False, start=start)
     method = "delete" if empty_now else "post"
+    # Every outcome below is audited with the same who / what / before.
+    record = partial(audit_record, actor=actor, action=action, customer=customer, driver_id=driver_id,
+                     target=target, before=before.to_json_days())
     try:
         if empty_now:
             ids = [e.id for e in entries if e.id is not None and e.is_active(now)]
@@ -258,42 +262,21 @@ def schedule_save(
             exc, lambda: schedule_read(customer, driver_id, fresh=True).at(max(start, timezone.now())) == week
         )
         if verdict != APPLIED:
-            audit_record(
-                actor=actor,
-                action=action,
-                customer=customer,
-                driver_id=driver_id,
-                target=target,
-                before=before.to_json_days(),
-                after=week.to_json_days(),
-                upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'} ({method}): {exc.message}",
-            )
+            record(after=week.to_json_days(),
+                   upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'} ({method}): {exc.message}")
             raise failure_error(exc, verdict) from exc
         confirmed, method = week, f"{method}, re-read after: {exc.message}"
     if confirmed != week:
-        audit_record(
-            actor=actor,
-            action=action,
-            customer=customer,
-            driver_id=driver_id,
-            target=target,
-            before=before.to_json_days(),
-            after=confirmed.to_json_days(),
-            upstream_result=f"not confirmed ({method}): Ocean reads back another week",
-        )
+        record(after=confirmed.to_json_days(),
+               upstream_result=f"not confirmed ({method}): Ocean reads back another week")
         raise ScheduleError(
             _(
                 "Ocean accepted the request but reads back a different schedule. "
                 "Check the grid below and save again."
             )
         )
-    audit_record(
-        actor=actor,
+    record(
         action="schedule.delete" if empty_now and action == "schedule.set" else action,
-        customer=customer,
-        driver_id=driver_id,
-        target=target,
-        before=before.to_json_days(),
         after={
             "week": confirmed.to_json_days(),
             "valid_from": start.isoformat(),
