@@ -20,6 +20,18 @@ from privacy.services.schedules import PAST_TOLERANCE
 from privacy.week import CELLS_PER_DAY, DAYS, WeeklySchedule
 
 CELL_COUNT = len(DAYS) * CELLS_PER_DAY  # 672 quarter-hours, Monday 00:00 first
+# Dates outside this window are typing mistakes; refusing them also keeps date arithmetic in range
+# (the day after 31/12/9999 does not exist).
+FIRST_YEAR = 2000
+YEARS_AHEAD = 10
+
+
+def check_horizon(value: date) -> None:
+    last_year = timezone.localdate().year + YEARS_AHEAD
+    if not FIRST_YEAR <= value.year <= last_year:
+        raise forms.ValidationError(
+            _("Choose a date between %(first)s and %(last)s."), params={"first": FIRST_YEAR, "last": last_year}
+        )
 
 
 def week_to_cells(week: WeeklySchedule) -> str:
@@ -57,9 +69,11 @@ class LocalDateTimeField(forms.DateTimeField):
             return value.replace(tzinfo=None)
         for fmt in self.input_formats:
             try:
-                return datetime.strptime(str(value).strip(), fmt)
+                parsed = datetime.strptime(str(value).strip(), fmt)
             except ValueError:
                 continue
+            check_horizon(parsed.date())
+            return parsed
         raise forms.ValidationError(_("Enter a date and time, e.g. 25/12/2027 08:00."))
 
     def prepare_value(self, value):
@@ -122,6 +136,14 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, tz_name: str = "Europe/Paris", **kwargs):
         super().__init__(*args, **kwargs)
         self.tz_name = tz_name
+
+    def clean_start_date(self):
+        check_horizon(self.cleaned_data["start_date"])
+        return self.cleaned_data["start_date"]
+
+    def clean_end_date(self):
+        check_horizon(self.cleaned_data["end_date"])
+        return self.cleaned_data["end_date"]
 
     def clean(self):
         data = super().clean()

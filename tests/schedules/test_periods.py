@@ -40,6 +40,15 @@ def test_an_end_before_the_start_is_refused_next_to_the_field(sim, login, manage
     assert writes(sim) == {}
 
 
+def test_a_date_far_beyond_the_horizon_is_refused_not_a_crash(sim, login, manager):
+    # Found by the long fuzz run: the day after 31/12/9999 does not exist (it was a 500).
+    response = add(login(manager), "Loin", "2027-05-03", "9999-12-31")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_end_date_error"' in html and "Choisissez une date entre 2000 et" in html
+    assert writes(sim) == {}
+
+
 def test_a_start_in_the_past_is_refused_and_nothing_is_sent(sim, login, manager):
     yesterday = (timezone.localtime(timezone.now(), PARIS) - timedelta(days=1)).date().isoformat()
     html = add(login(manager), "X", yesterday, yesterday).content.decode()
