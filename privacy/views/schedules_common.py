@@ -120,7 +120,7 @@ def ocean_guard(view):
         except OceanError as exc:
             return render(
                 request,
-                "privacy/schedules/ocean_down.html",
+                "privacy/ocean_down.html",
                 {"message": ocean_error_message(exc)},
                 status=503,
             )

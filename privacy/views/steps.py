@@ -43,7 +43,7 @@ def ocean_guard(view):
         except OceanError:
             if request.htmx:
                 return render(request, "privacy/partials/_step_row.html", {"row": None, "row_error": OCEAN_DOWN})
-            return render(request, "privacy/steps/ocean_down.html", {"message": OCEAN_DOWN}, status=503)
+            return render(request, "privacy/ocean_down.html", {"message": OCEAN_DOWN}, status=503)
 
     return wrapper
 
