@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from privacy.admin_base import ReadOnlyAdmin
 from privacy.models import AuditEntry, Customer, User
 
 
@@ -26,22 +27,13 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is append-only, even for administrators."""
 
     list_display = ("at", "actor_label", "action", "customer", "driver_id", "target", "upstream_result")
     list_filter = ("action", "customer")
     search_fields = ("actor_label", "action", "target")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 # Read-only admin pages of the steps area (declarations, access log).
 from privacy import admin_steps  # noqa: E402,F401

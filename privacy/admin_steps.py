@@ -4,18 +4,8 @@ Imported from privacy/admin.py (one line) so Django's admin autodiscovery regist
 """
 from django.contrib import admin
 
+from privacy.admin_base import ReadOnlyAdmin
 from privacy.models import StepAccessLog, StepDeclaration
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StepAccessLog)
