@@ -43,8 +43,8 @@ PASSWORD = "load-test-password-42"  # noqa: S105 - throwaway accounts in a scrat
 
 SETUP = """
 from privacy.models import Customer, Role, User
-from privacy.services.reports_ingest import request_refresh, run_refresh
-from privacy.services.reports_periods import period_from_params
+from privacy.reports.services.ingest import request_refresh, run_refresh
+from privacy.reports.services.periods import period_from_params
 from django.utils import timezone
 c = Customer.objects.create(name="Transports Démo", ocean_customer_id=1110000000, code_exploitant="1110000001")
 P = {password!r}

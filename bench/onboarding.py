@@ -41,10 +41,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from privacy.models import Customer, User
+    from privacy.onboarding.services.csv_import import import_csv
+    from privacy.onboarding.services.drivers import create_driver_accounts
     from privacy.services import fleet as fleet_module
     from privacy.services.fleet import Fleet, FleetDriver
-    from privacy.services.onboarding_csv import import_csv
-    from privacy.services.onboarding_drivers import create_driver_accounts
 
     if args.email == "locmem":
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -66,8 +66,8 @@ def main() -> None:
     }
     fleet = Fleet(drivers=drivers, entities={121: "Agence Lyon", 122: "Agence Paris", 123: "Agence Nantes"})
     fleet_module.fleet_get = lambda *_a, **_k: fleet  # the bench measures the portal, not Ocean
-    import privacy.services.onboarding_csv as csv_module
-    import privacy.services.onboarding_drivers as drivers_module
+    import privacy.onboarding.services.csv_import as csv_module
+    import privacy.onboarding.services.drivers as drivers_module
 
     drivers_module.fleet_get = csv_module.fleet_get = fleet_module.fleet_get
     csv_text = "matricule;email;role;entity\n" + "".join(

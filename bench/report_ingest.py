@@ -85,7 +85,7 @@ def run_variant(variant: str, path: str, trace: bool) -> dict:
         data = orjson.loads(Path(path).read_bytes())
         count = sum(len(e["nodes"]) for e in data[0]["synthesisTreeByDriver"]["nodes"].values())
     else:
-        from privacy.services.reports_parse import parse_analysis
+        from privacy.reports.services.parse import parse_analysis
 
         with open(path, "rb") as body:
             count = sum(1 for r in parse_analysis(body, private_keys=["VIE_PRIVEE"], pro_keys=["VIE_PRO"])

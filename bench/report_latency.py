@@ -77,7 +77,7 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0)
     try:
         from privacy.models import Customer, Role, User
-        from privacy.services.reports_periods import Period
+        from privacy.reports.services.periods import Period
         from tests.reports.conftest import make_snapshot, row
 
         customer = Customer.objects.create(name="Bench", ocean_customer_id=1, code_exploitant="1")

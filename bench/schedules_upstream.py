@@ -57,12 +57,13 @@ def main() -> None:
     setup_test_environment()
     settings.MIGRATION_MODULES = {"privacy": None}  # tables straight from the models (scratch DB)
     call_command("migrate", run_syncdb=True, verbosity=0)
-    from privacy.forms_schedules import week_to_cells
-    from privacy.models import Customer, Role, ScheduleTemplate, User
-    from privacy.services.bulk import bulk_apply_template, bulk_run
+    from privacy.models import Customer, Role, User
+    from privacy.schedules.forms import week_to_cells
+    from privacy.schedules.models import ScheduleTemplate
+    from privacy.schedules.services.bulk import bulk_apply_template, bulk_run
+    from privacy.schedules.tasks import bulk_application_run
     from privacy.services.fleet import fleet_get
     from privacy.services.ocean import ocean_clients_reset
-    from privacy.tasks.schedules import bulk_application_run
     from privacy.week import WeeklySchedule
 
     bulk_application_run.delay = lambda *_args: None  # the bench runs the job itself, timed

@@ -35,7 +35,7 @@ FICHE = "GET mobility/v1/ficheJour"
 
 def build_week(customer, driver, monday):
     from privacy.services.fleet import fleet_get
-    from privacy.services.steps import driver_steps_page
+    from privacy.steps.services.trips import driver_steps_page
 
     return driver_steps_page(viewer=driver, customer=customer, driver=fleet_get(customer).drivers[7001],
                              first=monday, last=monday + timedelta(days=6))
@@ -52,7 +52,7 @@ def main() -> None:
     from privacy.models import Customer, Role, User
     from privacy.services.fleet import fleet_get
     from privacy.services.ocean import ocean_clients_reset
-    from privacy.services.steps_fetch import local_today
+    from privacy.steps.services.fetch import local_today
 
     customer, _ = Customer.objects.get_or_create(ocean_customer_id=1110000000,
                                                  defaults={"name": "Démo", "code_exploitant": "1110000001"})

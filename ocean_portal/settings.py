@@ -171,17 +171,17 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat runs in UTC: crontabs in a DST zone misfire on change days (style.md §4.11).
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
-    "heartbeat": {"task": "privacy.tasks.core.beat_heartbeat", "schedule": 60.0, "options": {"expires": 90}},
+    "heartbeat": {"task": "privacy.tasks.beat_heartbeat", "schedule": 60.0, "options": {"expires": 90}},
     # Steps: re-send declarations still waiting for Ocean (it was down), every 5 minutes.
-    "steps-resend": {"task": "privacy.tasks.steps.declarations_resend", "schedule": 300.0,
+    "steps-resend": {"task": "privacy.steps.tasks.declarations_resend", "schedule": 300.0,
                      "options": {"expires": 240}},
     # Steps: deadline reminders at 07:00 UTC (08:00/09:00 Paris), purge at 02:30 UTC (03:30/04:30 Paris).
-    "steps-reminders": {"task": "privacy.tasks.steps.steps_reminders", "schedule": crontab(hour=7, minute=0),
+    "steps-reminders": {"task": "privacy.steps.tasks.steps_reminders", "schedule": crontab(hour=7, minute=0),
                         "options": {"expires": 3600}},
-    "steps-purge": {"task": "privacy.tasks.steps.steps_purge", "schedule": crontab(hour=2, minute=30),
+    "steps-purge": {"task": "privacy.steps.tasks.steps_purge", "schedule": crontab(hour=2, minute=30),
                     "options": {"expires": 3600}},
     # Reports: every 15 min (UTC) the tick checks each customer's local time (nightly 03:30, mail on the 1st).
-    "reports-tick": {"task": "privacy.tasks.reports.reports_tick", "schedule": 900.0, "options": {"expires": 600}},
+    "reports-tick": {"task": "privacy.reports.tasks.reports_tick", "schedule": 900.0, "options": {"expires": 600}},
 }
 
 # --- Ocean ----------------------------------------------------------------------------------

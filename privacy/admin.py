@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from privacy.admin_base import ReadOnlyAdmin
 from privacy.models import AuditEntry, Customer, User
+from privacy.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(Customer)
@@ -35,5 +35,5 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ("actor_label", "action", "target")
     date_hierarchy = "at"
 
-# Read-only admin pages of the steps area (declarations, access log).
-from privacy import admin_steps  # noqa: E402,F401
+# Django's admin autodiscovery imports only privacy.admin: the areas' admin pages are registered from here.
+from privacy.steps import admin as steps_admin  # noqa: E402,F401

@@ -5,7 +5,9 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-BEAT_HEARTBEAT_KEY = "beat:last-run"
+from privacy.services.health import BEAT_HEARTBEAT_KEY
+
+__all__ = ["BEAT_HEARTBEAT_KEY", "beat_heartbeat", "ping"]
 
 
 @shared_task(ignore_result=True)

@@ -1,15 +1,17 @@
 from django.urls import include, path
 
-from privacy.views import home
+from privacy.views import audit, home, privacy_info
 
 app_name = "privacy"
 
-# Each area keeps its routes in its own module (privacy/urls_<area>.py) so they grow independently.
+# The web shell's own routes; each area keeps its routes in privacy/<area>/urls.py and is included here
+# so every URL name lives in the one "privacy" namespace.
 urlpatterns = [
     path("", home.home, name="home"),
-    path("", include("privacy.urls_schedules")),
-    path("", include("privacy.urls_steps")),
-    path("", include("privacy.urls_reports")),
-    path("", include("privacy.urls_onboarding")),
-    path("", include("privacy.urls_proof")),
+    path("privacy/", privacy_info.privacy_info, name="privacy_info"),
+    path("audit/export/", audit.audit_export, name="audit_export"),
+    path("", include("privacy.schedules.urls")),
+    path("", include("privacy.steps.urls")),
+    path("", include("privacy.reports.urls")),
+    path("", include("privacy.onboarding.urls")),
 ]

@@ -331,11 +331,6 @@ class WeeklySchedule:
             days[change.day] = kept + change.added
         return WeeklySchedule(days)
 
-    def summary(self) -> str:
-        from privacy.week_text import summary
-
-        return summary(self)
-
     # -- conversions -----------------------------------------------------------
     @classmethod
     def from_inner_map(cls, inner_map: Any) -> WeeklySchedule:
@@ -460,8 +455,3 @@ def _api_slot(day: str, slot: Slot, end_of_day: str) -> dict[str, Any]:
     return {"idJourSemaine": day, "typeHoraires": PRIVATE, "debutHeure": slot.start // 60,
             "debutMinute": slot.start % 60, "finHeure": end_h, "finMinute": end_m}
 
-
-def describe_diff(old: WeeklySchedule, new: WeeklySchedule) -> list[str]:
-    from privacy.week_text import describe_diff as _describe
-
-    return _describe(old, new)

@@ -11,6 +11,38 @@ from django.test import Client
 from privacy.models import Customer, Role, User
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--pin-clock", metavar="YYYY-MM-DD", default=os.environ.get("PIN_CLOCK", ""),
+        help="Run the whole session with the clock pinned to that day at 10:00 Europe/Paris (time-machine, "
+             "ticking), e.g. a Monday or a Sunday: date-sensitive suites must pass on any weekday (CI does both).",
+    )
+
+
+def pytest_configure(config):
+    day = config.getoption("--pin-clock")
+    if day:
+        from datetime import date, datetime, time
+        from zoneinfo import ZoneInfo
+
+        import time_machine
+
+        moment = datetime.combine(date.fromisoformat(day), time(10), tzinfo=ZoneInfo("Europe/Paris"))
+        # Ticking, so timeouts and backoffs still elapse; threads (the simulator) see the same clock.
+        config._pinned_clock = time_machine.travel(moment, tick=True)
+        config._pinned_clock.start()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_pinned_clock", None) is not None:
+        config._pinned_clock.stop()
+
+
+def pytest_report_header(config):
+    day = config.getoption("--pin-clock")
+    return f"clock pinned to {day} 10:00 Europe/Paris" if day else None
 PASSWORD = "correct horse battery"
 
 

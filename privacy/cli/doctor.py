@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from privacy.cli.common import Cli
-from privacy.services.setup_check import ERROR, run_setup_checks
+from privacy.onboarding.services.setup_check import ERROR, run_setup_checks
 
 
 def doctor(cli: Cli, *, worker_timeout: float | None = None) -> dict:  # noqa: ARG001 - same signature as the others

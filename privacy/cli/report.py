@@ -1,7 +1,7 @@
 """`ocean report`: a compact private/pro summary of `analyse/preformattedPrivacy` (ocean-api §7).
 
 The answer is streamed to a temporary file and read with the reports' streaming parser
-(``privacy.services.reports_parse``), so a 100 MB DETAIL answer never sits in memory and the period
+(``privacy.reports.services.parse``), so a 100 MB DETAIL answer never sits in memory and the period
 keys that mean private / pro are the same settings as the HR reports (REPORT_PRIVATE_KEYS / _PRO_KEYS).
 """
 
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from privacy.ocean.analysis import RENDER_MODES
-from privacy.services.reports_parse import MalformedAnalysis, ParsedRow, parse_analysis
+from privacy.reports.services.parse import MalformedAnalysis, ParsedRow, parse_analysis
 
 from .common import Cli, CliError, day_range
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacy.week import PRIVATE, WeeklySchedule, WeekValidationError
+from privacy.week_text import summary as week_summary
 
 from .common import Cli, CliError
 
@@ -152,7 +153,7 @@ def schedule_set(
                 "Ocean accepted the schedule but reads back a different week: %(week)s. "
                 "Check it with `ocean schedule show`."
             )
-            % {"week": confirmed.summary()}
+            % {"week": week_summary(confirmed)}
         )
     slots = [_slot(cli, e) for e in entries if e.type == PRIVATE and e.is_active(valid_from)]
     return {

@@ -1,4 +1,4 @@
-"""Océan telematics REST API client (see /work/shared/docs/ocean-api.md).
+"""Océan telematics REST API client (see docs/ocean-api.md).
 
 The only code in the portal that talks HTTP to Océan. No Django imports:
 configuration, token store and rate limiter are passed in.

@@ -1,6 +1,6 @@
 """OceanClient — the only code in the portal that talks HTTP to Océan.
 
-Section numbers (§) refer to /work/shared/docs/ocean-api.md. All methods take
+Section numbers (§) refer to docs/ocean-api.md. All methods take
 keyword-only arguments and return typed results (types.py) or raise an
 OceanError subclass (errors.py). Retry safety per method is declared here with
 `idempotent=`; http.py does the rest.

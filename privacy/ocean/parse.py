@@ -1,5 +1,5 @@
 """JSON → typed results. Lenient: missing keys → None, wrong shapes → None,
-never KeyError. Section numbers refer to /work/shared/docs/ocean-api.md.
+never KeyError. Section numbers refer to docs/ocean-api.md.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from privacy.models import Customer, Role, User
-from privacy.services.onboarding_csv import MAX_BYTES
+from privacy.onboarding.services.csv_import import MAX_BYTES
 
 COMMON_TIME_ZONES = sorted(
     z

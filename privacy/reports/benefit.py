@@ -1,6 +1,6 @@
 """French benefit in kind for a company vehicle ("avantage en nature véhicule").
 
-Pure functions implementing shared/docs/rules-fr.md §B (URSSAF, arrêté of
+Pure functions implementing docs/rules-fr.md §B (URSSAF, arrêté of
 25 Feb 2025).  Money is ``Decimal`` rounded to the cent (ROUND_HALF_UP) at
 each step shown in ``BenefitResult.formula``, so the formula adds up.
 

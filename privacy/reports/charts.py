@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from privacy.services.reports_queries import fmt
+from privacy.reports.services.queries import fmt
 
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH, PLOT_WIDTH, VALUE_WIDTH = 22, 8, 150, 360, 110
 TREND_W, TREND_H, TREND_PAD = 560, 220, 40

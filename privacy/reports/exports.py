@@ -51,7 +51,7 @@ def _cell(value, places):
 
 
 def benefit_dataset(lines, customer, year: int, as_of) -> tablib.Dataset:
-    from privacy.services.reports_periods import Period
+    from privacy.reports.services.periods import Period
 
     headers = [_("Driver"), _("Vehicle"), _("Private km"), _("Total km"), _("Private share"),
                _("Private fuel (€)"), _("Flat rate (€)"), _("Flat-rate formula"),

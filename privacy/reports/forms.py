@@ -6,7 +6,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import Acquisition, VehicleCost
+from privacy.reports.models import Acquisition, VehicleCost
 
 
 class DateInput(forms.DateInput):

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .accounts import Customer
+from privacy.models.accounts import Customer
 
 
 class PeriodKind(models.TextChoices):

@@ -5,9 +5,9 @@ import random
 
 from celery import shared_task
 
-from privacy.models import ReportRefresh
 from privacy.ocean.errors import OceanUnavailable
-from privacy.services import reports_ingest, reports_schedule
+from privacy.reports.models import ReportRefresh
+from privacy.reports.services import ingest, nightly
 
 MAX_RETRIES = 4
 BACKOFF_BASE, BACKOFF_MAX = 30, 600
@@ -22,17 +22,17 @@ def backoff(retries: int, retry_after: float | None = None) -> int:
 @shared_task(bind=True, ignore_result=True, max_retries=MAX_RETRIES, acks_late=True)
 def refresh_report(self, refresh_id: int) -> None:
     try:
-        reports_ingest.run_refresh(refresh_id)
+        ingest.run_refresh(refresh_id)
     except OceanUnavailable as exc:
         refresh = ReportRefresh.objects.get(pk=refresh_id)
         if self.request.retries >= self.max_retries:
-            reports_ingest.fail_refresh(refresh, reports_ingest.failure_text(exc))
+            ingest.fail_refresh(refresh, ingest.failure_text(exc))
             return
         countdown = backoff(self.request.retries, exc.retry_after)
-        reports_ingest.note_retry(refresh, countdown, self.request.retries + 1, self.max_retries)
+        ingest.note_retry(refresh, countdown, self.request.retries + 1, self.max_retries)
         raise self.retry(countdown=countdown) from None
 
 
 @shared_task(ignore_result=True)
 def reports_tick() -> None:
-    reports_schedule.tick()
+    nightly.tick()

@@ -13,10 +13,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import ScheduleTemplate
-from privacy.ocean.dates import to_utc_from_local
-from privacy.services.public_holidays import REGIONS
-from privacy.services.schedules import PAST_TOLERANCE
+from privacy.schedules.models import ScheduleTemplate
+from privacy.schedules.services.holidays import REGIONS
+from privacy.schedules.services.weekly import PAST_TOLERANCE
+from privacy.services.ocean import to_utc_from_local
 from privacy.week import CELLS_PER_DAY, DAYS, WeeklySchedule
 
 CELL_COUNT = len(DAYS) * CELLS_PER_DAY  # 672 quarter-hours, Monday 00:00 first

@@ -1,4 +1,4 @@
-"""Celery tasks of the private-hours area: thin, by id, the work is in privacy.services.bulk."""
+"""Celery tasks of the private-hours area: thin, by id, the work is in privacy.schedules.services.bulk."""
 
 from __future__ import annotations
 
@@ -12,6 +12,6 @@ def bulk_application_run(application_id: int) -> None:
     No automatic retry of the whole task: each driver's failure (after the client's own retries of
     transient errors) is recorded on its row, and the manager retries failed drivers explicitly.
     """
-    from privacy.services.bulk import bulk_run
+    from privacy.schedules.services.bulk import bulk_run
 
     bulk_run(application_id)

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from django.core.cache import cache, caches
 from django.db import connection
 
+# Beat writes its last run here every minute (privacy.tasks.beat_heartbeat); status pages read it.
+BEAT_HEARTBEAT_KEY = "beat:last-run"
+
 log = logging.getLogger(__name__)
 
 

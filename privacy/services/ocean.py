@@ -10,13 +10,26 @@ import threading
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from privacy.ocean import (
     FileTokenBucket,
+    OceanAuthError,
     OceanClient,
     OceanConfig,
+    OceanError,
+    OceanRejected,
+    OceanUnavailable,
     RedisTokenBucket,
+    to_utc_from_local,
 )
+
+# What views, forms and commands may use of the client package: they reach Ocean only through services
+# (import contract "views -> services -> privacy.ocean"), but they catch its errors and convert dates.
+__all__ = [
+    "OceanAuthError", "OceanError", "OceanRejected", "OceanUnavailable", "ocean_client", "ocean_config",
+    "ocean_error_message", "to_utc_from_local",
+]
 
 _clients: dict[tuple[int | None, str], OceanClient] = {}
 _lock = threading.Lock()
@@ -82,3 +95,16 @@ def ocean_ping() -> str:
     client = ocean_client()
     client.ensure_token()
     return "token ok"
+
+
+def ocean_error_message(exc: OceanError) -> str:
+    """What to tell a user about a failed Ocean call (French first through i18n, no internals)."""
+    if isinstance(exc, OceanUnavailable):
+        return _(
+            "Ocean cannot be reached right now (%(reason)s). Your input is kept: try again in a moment."
+        ) % {"reason": exc.message}
+    if isinstance(exc, OceanAuthError):
+        return _("The portal cannot log in to Ocean. Nothing was changed; contact your administrator.")
+    if isinstance(exc, OceanRejected):
+        return _("Ocean refused the change: %(reason)s") % {"reason": exc.message}
+    return _("Ocean answered with an error: %(reason)s") % {"reason": exc.message}

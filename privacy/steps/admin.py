@@ -4,8 +4,8 @@ Imported from privacy/admin.py (one line) so Django's admin autodiscovery regist
 """
 from django.contrib import admin
 
-from privacy.admin_base import ReadOnlyAdmin
-from privacy.models import StepAccessLog, StepDeclaration
+from privacy.readonly_admin import ReadOnlyAdmin
+from privacy.steps.models import StepAccessLog, StepDeclaration
 
 
 @admin.register(StepAccessLog)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from privacy.services.declarations_send import SendLater
+from privacy.steps.services.send import SendLater
 
 
 # SendLater = Ocean unreachable or another sender busy: retried with backoff and jitter. After the
@@ -11,7 +11,7 @@ from privacy.services.declarations_send import SendLater
 @shared_task(ignore_result=True, acks_late=True, autoretry_for=(SendLater,), retry_backoff=15,
              retry_backoff_max=600, retry_jitter=True, max_retries=6)
 def declaration_send(declaration_id: int) -> str:
-    from privacy.services.declarations_send import declaration_send as send
+    from privacy.steps.services.send import declaration_send as send
 
     return send(declaration_id)
 
@@ -19,7 +19,7 @@ def declaration_send(declaration_id: int) -> str:
 @shared_task(ignore_result=True)
 def declarations_resend() -> int:
     """Queue a send for every declaration still waiting for Ocean (beat, every few minutes)."""
-    from privacy.services.declarations_send import declarations_waiting
+    from privacy.steps.services.send import declarations_waiting
 
     ids = declarations_waiting()
     for declaration_id in ids:
@@ -29,13 +29,13 @@ def declarations_resend() -> int:
 
 @shared_task(ignore_result=True)
 def steps_reminders() -> int:
-    from privacy.services.steps_reminders import reminders_send
+    from privacy.steps.services.reminders import reminders_send
 
     return reminders_send()
 
 
 @shared_task(ignore_result=True)
 def steps_purge() -> dict:
-    from privacy.services.steps_retention import steps_purge as purge
+    from privacy.steps.services.retention import steps_purge as purge
 
     return purge()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from privacy.models import Role, ScheduleTemplate, User
+from privacy.models import Role, User
+from privacy.schedules.models import ScheduleTemplate
 from privacy.week import WeeklySchedule
 from tests.chaos.engine import DECLARING_DRIVERS
 

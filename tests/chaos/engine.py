@@ -36,16 +36,17 @@ from datetime import timedelta
 from django.test import Client
 from django.utils import translation
 
-from privacy.forms_schedules import week_to_cells
-from privacy.models import BulkApplication, DeclarationPolicy, DeclarationStatus, StepDeclaration
-from privacy.models.schedules import BulkStatus
-from privacy.services.bulk import bulk_run
-from privacy.services.declarations_send import SendLater, declaration_send, declarations_waiting
+from privacy.models import DeclarationPolicy
+from privacy.schedules.forms import week_to_cells
+from privacy.schedules.models import BulkApplication, BulkStatus
+from privacy.schedules.services.bulk import bulk_run
+from privacy.schedules.services.weekly import failure_error
 from privacy.services.fleet import fleet_get
-from privacy.services.schedules import failure_error
-from privacy.services.steps import driver_steps_page
-from privacy.services.steps_fetch import local_today
 from privacy.services.uncertain import UNKNOWN
+from privacy.steps.models import DeclarationStatus, StepDeclaration
+from privacy.steps.services.fetch import local_today
+from privacy.steps.services.send import SendLater, declaration_send, declarations_waiting
+from privacy.steps.services.trips import driver_steps_page
 from privacy.week import DAYS, WeeklySchedule
 
 GRID_DRIVERS = list(range(7001, 7009))  # few drivers, so actions on the same one interleave
@@ -168,7 +169,7 @@ class ChaosEngine:
 
     # ----- the run -------------------------------------------------------------------------
     def _count_rechecks(self):
-        import privacy.services.schedules as schedules
+        import privacy.schedules.services.weekly as schedules
 
         original = schedules.recheck
         counts = self.counters.rechecks
@@ -182,7 +183,7 @@ class ChaosEngine:
         return original
 
     def run(self, actions: int, *, timeout_sleep_s: float) -> None:
-        import privacy.services.schedules as schedules
+        import privacy.schedules.services.weekly as schedules
 
         original_draw, original_recheck = self._count_faults(), self._count_rechecks()
         try:

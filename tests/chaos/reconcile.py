@@ -26,9 +26,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
-from privacy.models import DeclarationStatus, StepDeclaration
 from privacy.ocean.dates import to_utc_from_local
+from privacy.steps.models import DeclarationStatus, StepDeclaration
 from privacy.week import WeeklySchedule
+from privacy.week_text import summary as week_summary
 
 PRESENT, ABSENT = "present", "absent"
 
@@ -85,7 +86,7 @@ def _grids(engine, v: Verdict) -> None:
         actual = sim_week(engine.sim, d)
         if actual not in allowed:
             bucket = v.lost if last_confirmed else v.phantom
-            bucket.append(("grid", d, last_confirmed, actual.summary()))
+            bucket.append(("grid", d, last_confirmed, week_summary(actual)))
 
 
 def _local_bounds(tz: str, first, last) -> tuple[int, int]:

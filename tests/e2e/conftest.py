@@ -80,7 +80,7 @@ def slow_worker(monkeypatch):
     """Bulk applications run in a thread after a pause, as a worker would: the progress page really polls."""
     from django.db import connections
 
-    from privacy.tasks.schedules import bulk_application_run
+    from privacy.schedules.tasks import bulk_application_run
 
     threads = []
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from privacy.models import DeclarationPolicy, StepDeclaration
-from privacy.services.steps_fetch import local_today
+from privacy.models import DeclarationPolicy
+from privacy.steps.models import StepDeclaration
+from privacy.steps.services.fetch import local_today
 from tests.e2e.conftest import PHONE, log_in, visit
 from tests.steps.conftest import find_row, sim_value
 

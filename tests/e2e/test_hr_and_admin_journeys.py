@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from privacy.services.reports_periods import Period
+from privacy.reports.services.periods import Period
 from tests.e2e.conftest import log_in, visit
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ import holidays
 import pytest
 from playwright.sync_api import expect
 
-from privacy.models import BulkApplicationItem
+from privacy.schedules.models import BulkApplicationItem
 from privacy.services.fleet import fleet_get
 from privacy.week import WeeklySchedule
 from tests.e2e.conftest import log_in, visit

@@ -1,7 +1,7 @@
 """A preset applied to one day without JavaScript (the browser journey covers grid.js doing the same)."""
 from __future__ import annotations
 
-from privacy.forms_schedules import week_to_cells
+from privacy.schedules.forms import week_to_cells
 from privacy.week import WeeklySchedule
 from tests.schedules.conftest import grid_post, writes
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from privacy.tasks.core import BEAT_HEARTBEAT_KEY, ping
+from privacy.tasks import BEAT_HEARTBEAT_KEY, ping
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from privacy.models import AuditEntry, Invitation, OnboardingRun, Role, User
-from privacy.services.onboarding_drivers import create_driver_accounts, unlinked_drivers
+from privacy.models import AuditEntry, Role, User
+from privacy.onboarding.models import Invitation, OnboardingRun
+from privacy.onboarding.services.drivers import create_driver_accounts, unlinked_drivers
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def test_nothing_ticked_is_a_clear_message(sim, login, admin_user, customer):
 def test_three_hundred_drivers_take_a_bounded_number_of_queries(
     sim, customer, admin_user, monkeypatch, django_assert_max_num_queries
 ):
-    from privacy.services import onboarding_drivers
+    from privacy.onboarding.services import drivers as onboarding_drivers
     from privacy.services.fleet import Fleet, FleetDriver
 
     drivers = {

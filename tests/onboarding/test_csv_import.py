@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from privacy.models import AuditEntry, OnboardingRun, Role, User
-from privacy.services.onboarding_csv import CsvFileError, import_csv, parse_csv
-from privacy.services.onboarding_drivers import create_driver_accounts
+from privacy.models import AuditEntry, Role, User
+from privacy.onboarding.models import OnboardingRun
+from privacy.onboarding.services.csv_import import CsvFileError, import_csv, parse_csv
+from privacy.onboarding.services.drivers import create_driver_accounts
 
 from .conftest import csv_upload
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from privacy.models import Role, User
-from privacy.services.onboarding import invitation_link, send_invitations
+from privacy.onboarding.services.accounts import invitation_link, send_invitations
 
 pytestmark = pytest.mark.django_db
 

@@ -8,16 +8,17 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from privacy.models import Customer, DeclarationStatus, StepDeclaration
+from privacy.models import Customer
 from privacy.ocean import LoginInfo, OceanClient
-from privacy.services.setup_check import (
+from privacy.onboarding.services.setup_check import (
     check_beat,
     check_code_exploitant,
     check_worker,
     password_expiry_status,
     run_setup_checks,
 )
-from privacy.tasks.core import BEAT_HEARTBEAT_KEY, ping
+from privacy.steps.models import DeclarationStatus, StepDeclaration
+from privacy.tasks import BEAT_HEARTBEAT_KEY, ping
 
 pytestmark = pytest.mark.django_db
 

@@ -11,18 +11,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from privacy.models import (
-    BulkApplication,
-    OnboardingRun,
-    ReportRefresh,
-    Role,
-    RunKind,
-    ScheduleTemplate,
-)
+from privacy.models import Role
+from privacy.onboarding.models import OnboardingRun, RunKind
+from privacy.reports.models import ReportRefresh
+from privacy.reports.services.periods import period_from_params
+from privacy.schedules.models import BulkApplication, ScheduleTemplate
+from privacy.schedules.services.periods import period_save
 from privacy.services.fleet import fleet_get
-from privacy.services.periods import period_save
-from privacy.services.reports_periods import period_from_params
-from privacy.services.steps_fetch import local_today
+from privacy.steps.services.fetch import local_today
 from privacy.week import WeeklySchedule
 from tests.conftest import make_user
 from tests.reports.conftest import make_snapshot, row

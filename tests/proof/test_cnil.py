@@ -11,9 +11,10 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from privacy.models import AuditEntry, StepAccessLog, StepDeclaration
+from privacy.models import AuditEntry
 from privacy.services.audit import audit_record
-from privacy.tasks import steps as step_tasks
+from privacy.steps import tasks as step_tasks
+from privacy.steps.models import StepAccessLog, StepDeclaration
 
 
 # --- Retention -----------------------------------------------------------------------------------

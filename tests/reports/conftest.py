@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from privacy.models import ReportRow, ReportSnapshot
-from privacy.services.reports_ingest import request_refresh
-from privacy.services.reports_periods import Period
+from privacy.reports.models import ReportRow, ReportSnapshot
+from privacy.reports.services.ingest import request_refresh
+from privacy.reports.services.periods import Period
 
 
 def previous_month(customer) -> Period:

@@ -10,10 +10,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from privacy.models import AuditEntry, VehicleCost
+from privacy.models import AuditEntry
+from privacy.reports.models import VehicleCost
+from privacy.reports.services.benefit import benefit_lines
+from privacy.reports.services.periods import Period
 from privacy.services.fleet import fleet_get
-from privacy.services.reports_benefit import benefit_lines
-from privacy.services.reports_periods import Period
 
 from .conftest import make_snapshot, row
 

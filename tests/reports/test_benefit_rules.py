@@ -1,4 +1,4 @@
-"""privacy.benefit: French benefit in kind (rules-fr.md §B), with every worked example of §B7."""
+"""privacy.reports.benefit: French benefit in kind (rules-fr.md §B), with every worked example of §B7."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from privacy.benefit import VehicleCosts, actual_expenses, flat_rate, fr_money, fr_percent
+from privacy.reports.benefit import VehicleCosts, actual_expenses, flat_rate, fr_money, fr_percent
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 AFTER = date(2025, 6, 1)  # attributed after 1 Feb 2025

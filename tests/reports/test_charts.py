@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from privacy import charts
-from privacy.charts import LABEL_WIDTH, PLOT_WIDTH
+from privacy.reports import charts
+from privacy.reports.charts import LABEL_WIDTH, PLOT_WIDTH
 
 
 def test_stacked_bars_share_one_scale_and_label_values_in_french(settings):

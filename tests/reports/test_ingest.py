@@ -10,13 +10,13 @@ import pytest
 from django.db.models import Sum
 
 from ocean_sim.dates import PARIS
-from privacy.models import ReportRefresh, ReportRow, ReportSnapshot
 from privacy.ocean.errors import OceanRejected, OceanUnavailable
-from privacy.services import reports_ingest
+from privacy.reports.models import ReportRefresh, ReportRow, ReportSnapshot
+from privacy.reports.services import ingest as reports_ingest
+from privacy.reports.services.ingest import request_refresh, run_refresh
+from privacy.reports.services.queries import current_snapshot
+from privacy.reports.tasks import MAX_RETRIES, refresh_report
 from privacy.services.ocean import ocean_client
-from privacy.services.reports_ingest import request_refresh, run_refresh
-from privacy.services.reports_queries import current_snapshot
-from privacy.tasks.reports import MAX_RETRIES, refresh_report
 
 from .conftest import make_snapshot, previous_month, row, sim_steps
 
@@ -130,7 +130,7 @@ def test_transient_errors_are_retried_then_reported_when_retries_are_spent(custo
     with pytest.raises(OceanUnavailable):
         run_refresh(refresh.pk)
     assert not ReportSnapshot.objects.filter(customer=customer).exists()
-    with mock.patch("privacy.tasks.reports.refresh_report.retry", side_effect=RuntimeError("retry asked")) as retry:
+    with mock.patch("privacy.reports.tasks.refresh_report.retry", side_effect=RuntimeError("retry asked")) as retry:
         with pytest.raises(RuntimeError):
             refresh_report.apply(args=[refresh.pk], retries=0, throw=True)
     assert retry.call_args.kwargs["countdown"] >= 15

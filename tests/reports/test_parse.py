@@ -8,7 +8,7 @@ from decimal import Decimal
 import orjson
 import pytest
 
-from privacy.services.reports_parse import MalformedAnalysis, parse_analysis
+from privacy.reports.services.parse import MalformedAnalysis, parse_analysis
 
 KEYS = {"private_keys": ["VIE_PRIVEE"], "pro_keys": ["VIE_PRO"]}
 
@@ -77,7 +77,7 @@ def test_detail_maps_are_skipped_and_give_the_same_rows():
 
 
 def test_unknown_period_keys_are_kept_in_extra_and_logged_once(caplog):
-    caplog.set_level(logging.WARNING, logger="privacy.services.reports_parse")
+    caplog.set_level(logging.WARNING, logger="privacy.reports.services.parse")
     rows = {r.ocean_id: r for r in parse(answer(extra_key="TRAJET_DOMICILE"))}
     jean = rows[7001]
     assert jean.extra["unknown"]["distanceInMeterByPeriodMap"] == {"TRAJET_DOMICILE": 777}

@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from privacy.models import ReportMailing, ReportRefresh, Role
-from privacy.services import reports_schedule
-from privacy.services.reports_periods import Period
+from privacy.models import Role
+from privacy.reports.models import ReportMailing, ReportRefresh
+from privacy.reports.services import nightly as reports_schedule
+from privacy.reports.services.periods import Period
 
 from .conftest import make_snapshot, row
 
@@ -20,7 +21,7 @@ def utc(*args):
 
 @pytest.fixture
 def no_queue(monkeypatch):
-    monkeypatch.setattr("privacy.tasks.reports.refresh_report.delay", lambda pk: None)
+    monkeypatch.setattr("privacy.reports.tasks.refresh_report.delay", lambda pk: None)
 
 
 def ticks_of_a_day(day):

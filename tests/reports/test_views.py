@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from privacy.models import ReportRefresh
-from privacy.services.reports_periods import Period
+from privacy.reports.models import ReportRefresh
+from privacy.reports.services.periods import Period
 
 from .conftest import make_snapshot, row
 
@@ -141,7 +141,7 @@ def test_refresh_needs_csrf_and_post(login, hr, customer):
 
 def test_refresh_from_the_page_queues_once_and_polls_until_done(login, hr, customer, monkeypatch):
     queued = []
-    monkeypatch.setattr("privacy.tasks.reports.refresh_report.delay", queued.append)
+    monkeypatch.setattr("privacy.reports.tasks.refresh_report.delay", queued.append)
     client = login(hr)
     with_htmx = {"HTTP_HX_REQUEST": "true"}
     first = client.post(reverse("privacy:report_refresh"), Q_JAN, **with_htmx)
@@ -165,7 +165,7 @@ def test_refresh_from_the_page_queues_once_and_polls_until_done(login, hr, custo
 
 
 def test_without_htmx_a_refresh_redirects_back_to_the_period(login, hr, customer, monkeypatch):
-    monkeypatch.setattr("privacy.tasks.reports.refresh_report.delay", lambda pk: None)
+    monkeypatch.setattr("privacy.reports.tasks.refresh_report.delay", lambda pk: None)
     response = login(hr).post(reverse("privacy:report_refresh"), Q_JAN)
     assert response.status_code == 302 and "month=2026-01" in response["Location"]
     assert ReportRefresh.objects.get().period_start == date(2026, 1, 1)

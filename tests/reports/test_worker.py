@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from privacy.models import ReportRefresh, ReportRow
+from privacy.reports.models import ReportRefresh, ReportRow
 from tests.conftest import IN_CI, require_server
 from tests.integration.test_worker import start_worker, stop
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from privacy.forms_schedules import week_to_cells
+from privacy.schedules.forms import week_to_cells
 from privacy.week import WeeklySchedule
 
 # Simulator facts (ocean_sim/README.md): 7001.. drivers, entity = index mod 3 (121 Lyon, 122 Paris, 123 Nantes);

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from privacy.models import BulkApplication, ScheduleTemplate
+from privacy.schedules.models import BulkApplication, ScheduleTemplate
 from tests.schedules.conftest import DEFAULT_WEEK, grid_post, sim_week, writes
 
 MANAGER_PAGES = ["/drivers/", "/drivers/7001/", "/drivers/7001/periods/", "/drivers/7001/row/", "/templates/",

@@ -65,7 +65,7 @@ def test_search_filter_sort_and_pagination(sim, login, manager, monkeypatch):
     assert "7002" in paris and "7001" not in paris
     by_matricule = rows(client.get("/drivers/?sort=matricule").content.decode())
     assert by_matricule == sorted(by_matricule)
-    monkeypatch.setattr("privacy.views.schedules.PER_PAGE", 8)
+    monkeypatch.setattr("privacy.schedules.views.drivers.PER_PAGE", 8)
     page3 = client.get("/drivers/?sort=matricule&page=3").content.decode()
     assert rows(page3) == [str(i) for i in range(7017, 7021)]
     assert "sort=matricule&amp;page=2" in page3

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from privacy.forms_schedules import week_to_cells
 from privacy.models import AuditEntry
+from privacy.schedules.forms import week_to_cells
 from privacy.week import WeeklySchedule
+from privacy.week_text import summary as week_summary
 from tests.schedules.conftest import DEFAULT_WEEK, grid_post, sim_week, writes
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -38,7 +39,7 @@ def test_the_previous_version_is_listed_as_closed(sim, login, manager, lunch_wee
     login(manager).post("/drivers/7001/", grid_post(lunch_week, action="save"))
     page = login(manager).get("/drivers/7001/").content.decode()
     assert page.count('class="badge badge-ok"') == 1  # one current version
-    assert DEFAULT_WEEK.summary() in page and lunch_week.summary() in page
+    assert week_summary(DEFAULT_WEEK) in page and week_summary(lunch_week) in page
 
 
 def test_the_preview_shows_a_readable_diff_in_french(sim, login, manager):

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from privacy.models import BulkApplication
-from privacy.services.public_holidays import Holiday, french_holidays
+from privacy.schedules.models import BulkApplication
+from privacy.schedules.services.holidays import Holiday, french_holidays
 from tests.schedules.conftest import sim_periods
 
 
@@ -40,8 +40,8 @@ def test_the_page_proposes_the_holidays_of_the_chosen_year_and_region(sim, login
 @pytest.fixture
 def run_inline(monkeypatch):
     """Bulk jobs run in the test process when their transaction commits (the real worker: test_worker.py)."""
-    from privacy.services.bulk import bulk_run
-    from privacy.tasks.schedules import bulk_application_run
+    from privacy.schedules.services.bulk import bulk_run
+    from privacy.schedules.tasks import bulk_application_run
 
     monkeypatch.setattr(bulk_application_run, "delay", bulk_run)
 

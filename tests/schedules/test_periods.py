@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from privacy.models import AuditEntry
-from privacy.services.periods import periods_list
+from privacy.schedules.services.periods import periods_list
 from tests.schedules.conftest import sim_periods, writes
 
 PARIS = ZoneInfo("Europe/Paris")

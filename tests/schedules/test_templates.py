@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from privacy.forms_schedules import week_to_cells
-from privacy.models import AuditEntry, BulkApplication, ScheduleTemplate
-from privacy.services.bulk import bulk_progress, bulk_run
+from privacy.models import AuditEntry
+from privacy.schedules.forms import week_to_cells
+from privacy.schedules.models import BulkApplication, ScheduleTemplate
+from privacy.schedules.services.bulk import bulk_progress, bulk_run
 from privacy.week import WeeklySchedule
 from tests.schedules.conftest import DEFAULT_WEEK, sim_week
 
@@ -21,7 +22,7 @@ def template(customer, manager):
 @pytest.fixture
 def queued(monkeypatch):
     """Record enqueued jobs instead of sending them to a broker; the test runs them when it wants."""
-    from privacy.tasks.schedules import bulk_application_run
+    from privacy.schedules.tasks import bulk_application_run
 
     sent: list[int] = []
     monkeypatch.setattr(bulk_application_run, "delay", sent.append)

@@ -15,9 +15,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from privacy.models import BulkApplication, ScheduleTemplate
-from privacy.models.schedules import BulkStatus
-from privacy.services.bulk import bulk_apply_template, bulk_retry_failed
+from privacy.schedules.models import BulkApplication, BulkStatus, ScheduleTemplate
+from privacy.schedules.services.bulk import bulk_apply_template, bulk_retry_failed
 from privacy.services.fleet import fleet_get
 from tests.conftest import IN_CI, require_server
 from tests.integration.test_worker import start_worker, stop

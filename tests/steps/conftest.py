@@ -7,8 +7,8 @@ import pytest
 
 from privacy.models import DeclarationPolicy
 from privacy.services.fleet import fleet_get
-from privacy.services.steps import driver_steps_page
-from privacy.services.steps_fetch import local_today
+from privacy.steps.services.fetch import local_today
+from privacy.steps.services.trips import driver_steps_page
 
 DECLARE = "POST vieprivee/v1/etapeViePriveePosteriori"
 FICHE = "GET mobility/v1/ficheJour"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-import privacy.admin_steps  # noqa: F401 - privacy/admin.py imports it too (autodiscovery)
-from privacy.models import StepAccessLog
+import privacy.steps.admin  # noqa: F401 - privacy/admin.py imports it too (autodiscovery)
+from privacy.steps.models import StepAccessLog
 
 pytestmark = pytest.mark.django_db
 

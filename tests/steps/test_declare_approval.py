@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from privacy.models import AuditEntry, DeclarationStatus, StepDeclaration
+from privacy.models import AuditEntry
+from privacy.steps.models import DeclarationStatus, StepDeclaration
 
 from .conftest import DECLARE, calls, declare_url, find_row, sim_value
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from privacy.models import StepAccessLog, StepDeclaration
+from privacy.steps.models import StepAccessLog, StepDeclaration
 
 from .conftest import DECLARE, calls, declare_url, find_row, on_behalf_url
 

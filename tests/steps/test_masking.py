@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from privacy.services.fleet import fleet_get
-from privacy.services.steps import MaskedStepRow, StepRow, driver_steps_page
-from privacy.services.steps_fetch import driver_raw_steps
+from privacy.steps.services.fetch import driver_raw_steps
+from privacy.steps.services.trips import MaskedStepRow, StepRow, driver_steps_page
 
 from .conftest import find_row
 

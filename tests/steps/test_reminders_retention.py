@@ -8,11 +8,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from privacy.models import StepAccessLog, StepDeclaration
-from privacy.services.declarations import declaration_request
-from privacy.services.steps_fetch import local_today
-from privacy.services.steps_reminders import reminders_send, steps_needing_reminder
-from privacy.services.steps_retention import steps_purge
+from privacy.steps.models import StepAccessLog, StepDeclaration
+from privacy.steps.services.declarations import declaration_request
+from privacy.steps.services.fetch import local_today
+from privacy.steps.services.reminders import reminders_send, steps_needing_reminder
+from privacy.steps.services.retention import steps_purge
 
 from .conftest import find_row
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from privacy.models import DeclarationEvent, DeclarationStatus, StepDeclaration
-from privacy.services.declarations import declaration_request
-from privacy.services.declarations_send import SendLater, declaration_send, declarations_waiting
-from privacy.tasks.steps import declarations_resend
+from privacy.steps.models import DeclarationEvent, DeclarationStatus, StepDeclaration
+from privacy.steps.services.declarations import declaration_request
+from privacy.steps.services.send import SendLater, declaration_send, declarations_waiting
+from privacy.steps.tasks import declarations_resend
 
 from .conftest import DECLARE, calls, find_row, sim_value
 
@@ -18,7 +18,10 @@ def choose(user, customer, row, private: bool) -> StepDeclaration:
 
 
 def test_ocean_down_then_up_loses_nothing(sim, driver, customer, django_capture_on_commit_callbacks):
-    rows = [find_row(customer, driver, kind="pro", days=range(d, d + 3)) for d in (1, 3)]
+    first = find_row(customer, driver, kind="pro", days=range(1, 8))
+    # Two different trips whatever the weekday (on a Monday the private weekend leaves Friday's trips only).
+    rows = [first, find_row(customer, driver, kind="pro", days=range(1, 8),
+                            predicate=lambda row: row.step_id != first.step_id)]
     sim.set_faults(error_rate=1.0)
     with django_capture_on_commit_callbacks(execute=False) as queued:
         declarations = [choose(driver, customer, r, True) for r in rows]

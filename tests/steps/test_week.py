@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from privacy.services.fleet import fleet_get
-from privacy.services.steps_classify import MIXED, PRIVATE, PRO
-from privacy.services.steps_fetch import local_today
+from privacy.steps.services.classify import MIXED, PRIVATE, PRO
+from privacy.steps.services.fetch import local_today
 
 from .conftest import FICHE, calls
 
@@ -30,7 +30,7 @@ def test_a_week_makes_one_fiche_call_per_vehicle_day_concurrently_then_none(sim,
 
 
 def test_a_week_across_a_vehicle_change_fetches_both_vehicles_only_where_assigned(sim, driver, customer):
-    from privacy.services.steps import driver_steps_page
+    from privacy.steps.services.trips import driver_steps_page
 
     anchor = local_today(customer)  # the simulator's anchor is its first start: today in tests
     switch = anchor - timedelta(days=40)
@@ -47,7 +47,7 @@ def test_a_week_across_a_vehicle_change_fetches_both_vehicles_only_where_assigne
 
 
 def test_trips_are_classified_by_the_drivers_schedule(sim, driver, customer):
-    from privacy.services.steps import driver_steps_page
+    from privacy.steps.services.trips import driver_steps_page
 
     today = local_today(customer)
     page = driver_steps_page(viewer=driver, customer=customer, driver=fleet_get(customer).drivers[7001],
@@ -70,7 +70,7 @@ def test_an_exceptional_period_makes_its_trips_private(sim, driver, customer):
     """Periods cannot be written in the past upstream, so one is placed in the simulator's store."""
     from datetime import datetime, time
 
-    from privacy.services.steps import driver_steps_page
+    from privacy.steps.services.trips import driver_steps_page
 
     fleet = fleet_get(customer)
     day = local_today(customer) - timedelta(days=1)

@@ -5,7 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from privacy.services.steps_retention import steps_purge
+from privacy.steps.services.retention import steps_purge
 
 
 class Command(BaseCommand):

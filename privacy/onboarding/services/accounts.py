@@ -25,8 +25,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from privacy.models import AuditEntry, Customer, Invitation, Role, User
+from privacy.models import AuditEntry, Customer, Role, User
 from privacy.ocean import Entity
+from privacy.onboarding.models import Invitation
 from privacy.services.audit import audit_record
 from privacy.services.ocean import ocean_client
 

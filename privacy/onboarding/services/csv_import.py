@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from privacy.models import Customer, OnboardingRun, Role, RunKind, User
-from privacy.services.audit import audit_record
-from privacy.services.fleet import Fleet, fleet_get
-from privacy.services.onboarding_drivers import (
+from privacy.models import Customer, Role, User
+from privacy.onboarding.models import OnboardingRun, RunKind
+from privacy.onboarding.services.drivers import (
     CREATED,
     FAILED,
     UNCHANGED,
@@ -40,6 +39,8 @@ from privacy.services.onboarding_drivers import (
     new_driver_user,
     save_run,
 )
+from privacy.services.audit import audit_record
+from privacy.services.fleet import Fleet, fleet_get
 
 COLUMNS = ("matricule", "email", "role", "entity")
 MAX_BYTES = 2 * 1024 * 1024

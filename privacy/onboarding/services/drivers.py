@@ -20,9 +20,10 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from privacy.models import Customer, OnboardingRun, Role, RunKind, User
+from privacy.models import Customer, Role, User
+from privacy.onboarding.models import OnboardingRun, RunKind
+from privacy.onboarding.services.accounts import audit_many, send_invitations
 from privacy.services.fleet import FleetDriver, fleet_get
-from privacy.services.onboarding import audit_many, send_invitations
 
 CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = "created", "updated", "unchanged", "skipped", "failed"
 

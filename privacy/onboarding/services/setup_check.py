@@ -28,6 +28,8 @@ from privacy.models import Customer, User
 from privacy.ocean import OceanAuthError, OceanError, OceanRejected
 from privacy.services import health
 from privacy.services.fleet import fleet_get
+from privacy.services.health import BEAT_HEARTBEAT_KEY
+from privacy.services.jobs import job_send_now
 from privacy.services.ocean import ocean_client
 
 OK, WARNING, ERROR, UNVERIFIED = "ok", "warning", "error", "unverified"
@@ -83,14 +85,12 @@ def check_worker(timeout: float | None = None) -> SetupCheck:
 
     A round trip through the default queue works on every broker (the filesystem broker has no remote
     control) and proves more than a remote-control ping: a worker actually consumes our queue."""
-    from privacy.tasks.core import ping
-
     timeout = settings.SETUP_WORKER_TIMEOUT if timeout is None else timeout
     label, token = _("Celery worker"), uuid.uuid4().hex
     started = time.monotonic()
     try:
         # expires: a ping nobody took in time is dropped later instead of being run for nothing.
-        ping.apply_async(args=[token], expires=max(timeout * 5, 10), retry=False)
+        job_send_now("privacy.tasks.ping", token, expires=max(timeout * 5, 10), retry=False)
     except Exception as exc:  # noqa: BLE001 - any broker failure is a result here
         return SetupCheck(
             "worker",
@@ -118,8 +118,6 @@ def check_worker(timeout: float | None = None) -> SetupCheck:
 
 
 def check_beat(now: datetime | None = None) -> SetupCheck:
-    from privacy.tasks.core import BEAT_HEARTBEAT_KEY
-
     now, label = now or timezone.now(), _("Celery beat (scheduler)")
     text = cache.get(BEAT_HEARTBEAT_KEY)
     try:
@@ -231,7 +229,7 @@ def check_customer_id(customer: Customer) -> SetupCheck:
 
 
 def check_code_exploitant(customer: Customer) -> SetupCheck:
-    from privacy.models import DeclarationStatus, StepDeclaration
+    from privacy.steps.models import DeclarationStatus, StepDeclaration
 
     key = f"customer.{customer.ocean_customer_id}.code_exploitant"
     label = _("codeExploitant of %(name)s") % {"name": customer.name}

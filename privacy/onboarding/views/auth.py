@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 
-from privacy.forms_onboarding import PortalPasswordResetForm
+from privacy.onboarding.forms import PortalPasswordResetForm
 
 
 def _base_url() -> str:

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from privacy.access import role_required
-from privacy.forms_onboarding import CustomerForm
-from privacy.models import Customer, OnboardingRun
-from privacy.ocean import OceanError
+from privacy.models import Customer
+from privacy.onboarding.forms import CustomerForm
+from privacy.onboarding.models import OnboardingRun
+from privacy.onboarding.services.accounts import customer_add, customer_entities, customer_state, customer_update
+from privacy.onboarding.services.setup_check import run_setup_checks
 from privacy.services.fleet import fleet_get
-from privacy.services.onboarding import customer_add, customer_entities, customer_state, customer_update
-from privacy.services.schedules import ocean_error_message
-from privacy.services.setup_check import run_setup_checks
+from privacy.services.ocean import OceanError, ocean_error_message
 
 # No role listed: only administrators (is_staff) pass; every role gets 403, anonymous the login page.
 admin_required = role_required()

@@ -10,15 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy.access import current_customer
-from privacy.forms_onboarding import CsvImportForm, StaffUserForm
-from privacy.models import Customer, OnboardingRun, Role, User
-from privacy.ocean import OceanError
+from privacy.models import Customer, Role, User
+from privacy.onboarding.forms import CsvImportForm, StaffUserForm
+from privacy.onboarding.models import OnboardingRun
+from privacy.onboarding.services.accounts import last_invitations, send_invitations, staff_create, user_set_active
+from privacy.onboarding.services.csv_import import CsvFileError, import_csv
+from privacy.onboarding.services.drivers import create_driver_accounts, unlinked_drivers
+from privacy.onboarding.views.setup import admin_required
+from privacy.schedules.views.common import customer_query, ocean_guard
 from privacy.services.fleet import fleet_get
-from privacy.services.onboarding import last_invitations, send_invitations, staff_create, user_set_active
-from privacy.services.onboarding_csv import CsvFileError, import_csv
-from privacy.services.onboarding_drivers import create_driver_accounts, unlinked_drivers
-from privacy.views.onboarding import admin_required
-from privacy.views.schedules_common import customer_query, ocean_guard
+from privacy.services.ocean import OceanError
 
 
 def _customers_context(request, customer: Customer) -> dict:

@@ -1,5 +1,5 @@
 """Benefit in kind per driver and year: the year's stored analysis (private and total km, private
-fuel) and the vehicle costs HR entered, run through ``privacy.benefit`` (URSSAF flat rate and actual
+fuel) and the vehicle costs HR entered, run through ``privacy.reports.benefit`` (URSSAF flat rate and actual
 expenses, side by side, with formula, inputs and notes).
 
 The vehicle of a driver is the one Ocean currently assigns (fleet directory); a driver without a
@@ -13,12 +13,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from privacy.benefit import BenefitResult, VehicleCosts, actual_expenses, cents, flat_rate
-from privacy.models import Customer, ReportRow, RowKind, VehicleCost
+from privacy.models import Customer
 from privacy.ocean.errors import OceanError
+from privacy.reports.benefit import BenefitResult, VehicleCosts, actual_expenses, cents, flat_rate
+from privacy.reports.models import ReportRow, RowKind, VehicleCost
+from privacy.reports.services.periods import Period
+from privacy.reports.services.queries import current_snapshot
 from privacy.services.fleet import fleet_get
-from privacy.services.reports_periods import Period
-from privacy.services.reports_queries import current_snapshot
 
 logger = logging.getLogger(__name__)
 

@@ -19,12 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacy.models import Customer, ReportRefresh, ReportRow, ReportSnapshot, User
+from privacy.models import Customer, User
 from privacy.ocean.errors import OceanAuthError, OceanError, OceanRejected, OceanUnavailable
+from privacy.reports.models import ReportRefresh, ReportRow, ReportSnapshot
+from privacy.reports.services.parse import MalformedAnalysis, ParsedRow, parse_analysis
+from privacy.reports.services.periods import Period, period_of
 from privacy.services.audit import audit_record
+from privacy.services.jobs import job_queue_on_commit
 from privacy.services.ocean import ocean_client
-from privacy.services.reports_parse import MalformedAnalysis, ParsedRow, parse_analysis
-from privacy.services.reports_periods import Period, period_of
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +64,7 @@ def request_refresh(customer: Customer, period: Period, *, user: User | None = N
     if user is not None:
         audit_record(actor=user, action="report.refresh", customer=customer,
                      target=f"{period.start}/{period.end}")
-    from privacy.tasks.reports import refresh_report
-
-    transaction.on_commit(lambda: refresh_report.delay(refresh.pk))
+    job_queue_on_commit("privacy.reports.tasks.refresh_report", refresh.pk)
     return refresh, True
 
 

@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from privacy.models import Customer, ReportMailing, ReportRefresh, Role, User
-from privacy.services.reports_ingest import request_refresh
-from privacy.services.reports_periods import Period
-from privacy.services.reports_queries import build_table
+from privacy.models import Customer, Role, User
+from privacy.reports.models import ReportMailing, ReportRefresh
+from privacy.reports.services.ingest import request_refresh
+from privacy.reports.services.periods import Period
+from privacy.reports.services.queries import build_table
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from privacy.models import PeriodKind
+from privacy.reports.models import PeriodKind
 
 MAX_CUSTOM_DAYS = 366
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

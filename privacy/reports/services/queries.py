@@ -14,8 +14,9 @@ from django.db.models.functions import Cast, NullIf
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import Customer, ReportRow, ReportSnapshot, RowKind
-from privacy.services.reports_periods import Period
+from privacy.models import Customer
+from privacy.reports.models import ReportRow, ReportSnapshot, RowKind
+from privacy.reports.services.periods import Period
 
 PAGE_SIZE = 25
 SUMMED = ("private_m", "pro_m", "private_s", "pro_s", "electric_private_m", "electric_pro_m",

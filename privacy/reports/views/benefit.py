@@ -11,16 +11,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from privacy import exports
 from privacy.access import current_customer, is_admin, role_required
-from privacy.forms_reports import VehicleCostForm
-from privacy.models import Role, VehicleCost
-from privacy.ocean.errors import OceanError
+from privacy.models import Role
+from privacy.reports import exports
+from privacy.reports.forms import VehicleCostForm
+from privacy.reports.models import VehicleCost
+from privacy.reports.services.benefit import benefit_lines
+from privacy.reports.services.periods import Period
+from privacy.reports.views.common import report_context
 from privacy.services.audit import audit_record
 from privacy.services.fleet import fleet_get
-from privacy.services.reports_benefit import benefit_lines
-from privacy.services.reports_periods import Period
-from privacy.views.reports_common import report_context
+from privacy.services.ocean import OceanError
 
 hr_only = role_required(Role.HR)
 

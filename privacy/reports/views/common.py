@@ -6,11 +6,11 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacy import charts
 from privacy.access import current_customer, is_admin
-from privacy.models import ReportRefresh, RowKind
-from privacy.services.reports_periods import Period, PeriodError, period_from_params
-from privacy.services.reports_queries import (
+from privacy.reports import charts
+from privacy.reports.models import ReportRefresh, RowKind
+from privacy.reports.services.periods import Period, PeriodError, period_from_params
+from privacy.reports.services.queries import (
     build_table,
     current_snapshot,
     figures,

@@ -15,14 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from privacy import exports
 from privacy.access import role_required
-from privacy.models import ReportRefresh, Role, RowKind
+from privacy.models import Role
+from privacy.reports import exports
+from privacy.reports.models import ReportRefresh, RowKind
+from privacy.reports.services.ingest import request_refresh
+from privacy.reports.services.periods import PeriodError, period_from_params
+from privacy.reports.services.queries import build_table, find_row, monthly_trend
+from privacy.reports.views.common import chart_context, report_context
 from privacy.services.audit import audit_record
-from privacy.services.reports_ingest import request_refresh
-from privacy.services.reports_periods import PeriodError, period_from_params
-from privacy.services.reports_queries import build_table, find_row, monthly_trend
-from privacy.views.reports_common import chart_context, report_context
 
 KINDS = {"driver": RowKind.DRIVER, "vehicle": RowKind.VEHICLE, "entity": RowKind.ENTITY}
 hr_only = role_required(Role.HR)

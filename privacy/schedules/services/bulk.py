@@ -17,11 +17,19 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacy.models import BulkApplication, BulkApplicationItem, Customer, ScheduleTemplate, User
-from privacy.models.schedules import BulkKind, BulkStatus, ItemStatus
+from privacy.models import Customer, User
+from privacy.schedules.models import (
+    BulkApplication,
+    BulkApplicationItem,
+    BulkKind,
+    BulkStatus,
+    ItemStatus,
+    ScheduleTemplate,
+)
+from privacy.schedules.services.holidays import Holiday, holidays_add, holidays_from_payload
+from privacy.schedules.services.weekly import ScheduleError, schedule_save
 from privacy.services.fleet import FleetDriver
-from privacy.services.public_holidays import Holiday, holidays_add, holidays_from_payload
-from privacy.services.schedules import ScheduleError, schedule_save
+from privacy.services.jobs import job_queue_on_commit
 from privacy.week import WeeklySchedule
 
 # An item left "running" this long belongs to a worker that died: it may be taken again.
@@ -29,9 +37,7 @@ STALE_AFTER = timedelta(minutes=10)
 
 
 def _enqueue(application: BulkApplication) -> None:
-    from privacy.tasks.schedules import bulk_application_run
-
-    transaction.on_commit(lambda: bulk_application_run.delay(application.pk))
+    job_queue_on_commit("privacy.schedules.tasks.bulk_application_run", application.pk)
 
 
 def _create(

@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy
 from privacy.models import Customer, User
 from privacy.ocean import OceanError
 from privacy.ocean.dates import to_utc_from_local
+from privacy.schedules.services.periods import periods_forget, periods_list
+from privacy.schedules.services.weekly import ScheduleError
 from privacy.services.audit import audit_record
-from privacy.services.ocean import ocean_client
-from privacy.services.periods import periods_forget, periods_list
-from privacy.services.schedules import ScheduleError, ocean_error_message
+from privacy.services.ocean import ocean_client, ocean_error_message
 
 REGIONS = {
     "metropole": (None, gettext_lazy("Metropolitan France")),

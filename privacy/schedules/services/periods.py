@@ -18,15 +18,14 @@ from django.utils.translation import gettext as _
 
 from privacy.models import Customer, User
 from privacy.ocean import OceanError
-from privacy.services.audit import audit_record
-from privacy.services.ocean import ocean_client
-from privacy.services.schedules import (
+from privacy.schedules.services.weekly import (
     PAST_TOLERANCE,
     ScheduleError,
     failure_error,
-    ocean_error_message,
     verdict_after,
 )
+from privacy.services.audit import audit_record
+from privacy.services.ocean import ocean_client, ocean_error_message
 from privacy.services.uncertain import APPLIED, UNKNOWN
 
 PERIODS_TTL = 5 * 60

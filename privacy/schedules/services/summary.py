@@ -10,13 +10,14 @@ from __future__ import annotations
 from django.utils import timezone
 
 from privacy.models import Customer
-from privacy.services import periods, schedules
+from privacy.schedules.services import periods, weekly
+from privacy.week_text import summary as week_summary
 
 
-def _summary(schedule: schedules.DriverSchedule, driver_periods: list[periods.Period]) -> dict:
+def _summary(schedule: weekly.DriverSchedule, driver_periods: list[periods.Period]) -> dict:
     now = timezone.now()
     return {
-        "summary": schedule.current.summary(),
+        "summary": week_summary(schedule.current),
         "next": periods.next_period(driver_periods, now),
         "now": now,
     }
@@ -24,7 +25,7 @@ def _summary(schedule: schedules.DriverSchedule, driver_periods: list[periods.Pe
 
 def cached_row_summary(customer: Customer, driver_id: int) -> dict | None:
     """The row's summary when both reads are cached, else None (no upstream call here)."""
-    schedule = schedules.schedule_cached(customer, driver_id)
+    schedule = weekly.schedule_cached(customer, driver_id)
     driver_periods = periods.periods_cached(customer, driver_id)
     if schedule is None or driver_periods is None:
         return None
@@ -33,4 +34,4 @@ def cached_row_summary(customer: Customer, driver_id: int) -> dict | None:
 
 def row_summary(customer: Customer, driver_id: int) -> dict:
     """Reads what is not cached: at most one recurring and one exceptional GET for this driver."""
-    return _summary(schedules.schedule_read(customer, driver_id), periods.periods_list(customer, driver_id))
+    return _summary(weekly.schedule_read(customer, driver_id), periods.periods_list(customer, driver_id))

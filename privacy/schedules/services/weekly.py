@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from privacy.models import Customer, User
 from privacy.ocean import OceanError
-from privacy.ocean.errors import OceanAuthError, OceanRejected, OceanUnavailable
+from privacy.ocean.errors import OceanRejected, OceanUnavailable
 from privacy.services.audit import audit_record
-from privacy.services.ocean import ocean_client
+from privacy.services.ocean import ocean_client, ocean_error_message
 from privacy.services.uncertain import APPLIED, UNKNOWN, recheck
 from privacy.week import WeeklySchedule, WeekValidationError
 
@@ -42,19 +42,6 @@ class ScheduleError(Exception):
         self.message = message
         self.field = field
         self.unknown = unknown  # Ocean may or may not have applied it (not even a re-read answered)
-
-
-def ocean_error_message(exc: OceanError) -> str:
-    """What to tell a user about a failed Ocean call (French first through i18n, no internals)."""
-    if isinstance(exc, OceanUnavailable):
-        return _(
-            "Ocean cannot be reached right now (%(reason)s). Your input is kept: try again in a moment."
-        ) % {"reason": exc.message}
-    if isinstance(exc, OceanAuthError):
-        return _("The portal cannot log in to Ocean. Nothing was changed; contact your administrator.")
-    if isinstance(exc, OceanRejected):
-        return _("Ocean refused the change: %(reason)s") % {"reason": exc.message}
-    return _("Ocean answered with an error: %(reason)s") % {"reason": exc.message}
 
 
 def verdict_after(exc: OceanError, is_applied) -> str:

@@ -10,10 +10,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from privacy.access import current_customer, is_admin, require_driver_change
-from privacy.forms_schedules import week_to_cells
-from privacy.ocean import OceanError
+from privacy.schedules.forms import week_to_cells
 from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible
-from privacy.services.schedules import ocean_error_message
+from privacy.services.ocean import OceanError, ocean_error_message
 from privacy.week import CELLS_PER_DAY, DAYS, QUARTER, WeeklySchedule, hhmm
 from privacy.week_text import day_name
 

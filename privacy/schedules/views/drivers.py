@@ -20,14 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy.access import current_customer, role_required
-from privacy.forms_schedules import CellsField, ScheduleForm, week_to_cells
 from privacy.models import Role
-from privacy.ocean import OceanError
-from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible, fleet_get
-from privacy.services.periods import periods_list
-from privacy.services.schedules import ScheduleError, ocean_error_message, schedule_read, schedule_save
-from privacy.services.schedules_summary import cached_row_summary, row_summary
-from privacy.views.schedules_common import (
+from privacy.schedules.forms import CellsField, ScheduleForm, week_to_cells
+from privacy.schedules.services.periods import periods_list
+from privacy.schedules.services.summary import cached_row_summary, row_summary
+from privacy.schedules.services.weekly import ScheduleError, schedule_read, schedule_save
+from privacy.schedules.views.common import (
     PRESETS,
     apply_preset,
     customer_query,
@@ -38,7 +36,11 @@ from privacy.views.schedules_common import (
     preset_buttons,
     read_or_message,
 )
-from privacy.week import DAYS, describe_diff
+from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible, fleet_get
+from privacy.services.ocean import OceanError, ocean_error_message
+from privacy.week import DAYS
+from privacy.week_text import describe_diff
+from privacy.week_text import summary as week_summary
 
 PER_PAGE = 25
 SORTS = {
@@ -148,7 +150,7 @@ def _grid_context(request, customer, driver, form, schedule, *, diff=None) -> di
         "days": day_choices(),
         "diff": diff,
         "versions": [
-            {"version": v, "state": v.state(now), "summary": v.week.summary()}
+            {"version": v, "state": v.state(now), "summary": week_summary(v.week)}
             for v in (schedule.versions if schedule else ())
         ],
         "not_aligned": bool(schedule and not schedule.current.is_quarter_aligned()),
@@ -219,7 +221,7 @@ def driver_schedule(request, driver_id: int):
     if outcome.changed:
         messages.success(
             request,
-            _("Saved and confirmed by Ocean: %(summary)s.") % {"summary": outcome.confirmed.summary()},
+            _("Saved and confirmed by Ocean: %(summary)s.") % {"summary": week_summary(outcome.confirmed)},
         )
     else:
         messages.info(request, _("Nothing to save: Ocean already has this schedule."))
@@ -243,7 +245,7 @@ def driver_schedule_preview(request, driver_id: int):
     painted = form.cleaned_data.get("cells")  # the diff shows even while a date field is being fixed
     if painted is not None:
         context["diff"] = describe_diff(current, painted)
-        context["summary"] = painted.summary()
+        context["summary"] = week_summary(painted)
     return render(request, "privacy/partials/_grid_diff.html", context)
 
 
@@ -261,7 +263,7 @@ def my_schedule(request):
         context.update(
             {
                 **grid_context(schedule.current),
-                "summary": schedule.current.summary(),
+                "summary": week_summary(schedule.current),
                 "now": now,
                 "version": schedule.current_version(),
                 "periods": [p for p in periods_list(customer, driver_id) if p.state(now) != "past"],

@@ -11,20 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacy.access import current_customer, role_required
-from privacy.forms_schedules import HolidaysForm, PeriodForm
 from privacy.models import Role
-from privacy.ocean import OceanError
-from privacy.services.bulk import bulk_add_holidays
-from privacy.services.periods import period_check, period_delete, period_find, period_save, periods_list
-from privacy.services.public_holidays import REGIONS, french_holidays
-from privacy.services.schedules import ScheduleError, ocean_error_message
-from privacy.views.schedules_common import (
+from privacy.schedules.forms import HolidaysForm, PeriodForm
+from privacy.schedules.services.bulk import bulk_add_holidays
+from privacy.schedules.services.holidays import REGIONS, french_holidays
+from privacy.schedules.services.periods import period_check, period_delete, period_find, period_save, periods_list
+from privacy.schedules.services.weekly import ScheduleError
+from privacy.schedules.views.common import (
     customer_query,
     managed_driver,
     ocean_guard,
     read_or_message,
     selected_drivers,
 )
+from privacy.services.ocean import OceanError, ocean_error_message
 
 
 def _periods_page(request, customer, driver, form, periods, *, editing=None, status=200):

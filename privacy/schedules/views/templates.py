@@ -10,15 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseStopPolling
 
 from privacy.access import current_customer, role_required
-from privacy.forms_schedules import ApplyForm, TemplateForm, week_to_cells
-from privacy.models import BulkApplication, Role, ScheduleTemplate
-from privacy.models.schedules import ItemStatus
-from privacy.ocean import OceanError
-from privacy.services.audit import audit_record
-from privacy.services.bulk import bulk_apply_template, bulk_progress, bulk_retry_failed
-from privacy.services.fleet import fleet_drivers_visible, fleet_get
-from privacy.services.schedules import ocean_error_message
-from privacy.views.schedules_common import (
+from privacy.models import Role
+from privacy.schedules.forms import ApplyForm, TemplateForm, week_to_cells
+from privacy.schedules.models import BulkApplication, ItemStatus, ScheduleTemplate
+from privacy.schedules.services.bulk import bulk_apply_template, bulk_progress, bulk_retry_failed
+from privacy.schedules.views.common import (
     customer_query,
     day_choices,
     grid_context,
@@ -26,7 +22,11 @@ from privacy.views.schedules_common import (
     preset_buttons,
     selected_drivers,
 )
+from privacy.services.audit import audit_record
+from privacy.services.fleet import fleet_drivers_visible, fleet_get
+from privacy.services.ocean import OceanError, ocean_error_message
 from privacy.week import WeeklySchedule
+from privacy.week_text import summary as week_summary
 
 
 @require_GET
@@ -35,7 +35,7 @@ from privacy.week import WeeklySchedule
 def templates(request):
     customer = current_customer(request)
     rows = [
-        {"template": t, "summary": WeeklySchedule.from_json_days(t.week).summary()}
+        {"template": t, "summary": week_summary(WeeklySchedule.from_json_days(t.week))}
         for t in ScheduleTemplate.objects.filter(customer=customer)
     ]
     return render(

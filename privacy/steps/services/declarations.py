@@ -15,17 +15,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from privacy import access
-from privacy.models import (
-    Customer,
-    DeclarationEvent,
-    DeclarationPolicy,
-    DeclarationStatus,
-    Role,
-    StepDeclaration,
-    User,
-)
+from privacy.models import Customer, DeclarationPolicy, Role, User
 from privacy.services.audit import audit_record
 from privacy.services.fleet import fleet_drivers_visible
+from privacy.services.jobs import job_queue_on_commit
+from privacy.steps.models import DeclarationEvent, DeclarationStatus, StepDeclaration
 
 Status = DeclarationStatus
 Kind = DeclarationEvent.Kind
@@ -40,9 +34,7 @@ class DeclarationRefused(Exception):
 
 
 def _enqueue_send(declaration_id: int) -> None:
-    from privacy.tasks.steps import declaration_send
-
-    transaction.on_commit(lambda: declaration_send.delay(declaration_id))
+    job_queue_on_commit("privacy.steps.tasks.declaration_send", declaration_id)
 
 
 def _event(d: StepDeclaration, kind: str, actor_label: str, *, reason: str = "", answer: str = "") -> None:

@@ -16,12 +16,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from privacy.models import Customer, Role, StepAccessLog, User
+from privacy.models import Customer, Role, User
 from privacy.ocean import OceanError
 from privacy.services.fleet import fleet_get
-from privacy.services.steps import driver_steps_page
-from privacy.services.steps_classify import MIXED
-from privacy.services.steps_fetch import local_today
+from privacy.steps.models import StepAccessLog
+from privacy.steps.services.classify import MIXED
+from privacy.steps.services.fetch import local_today
+from privacy.steps.services.trips import driver_steps_page
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from privacy.models import StepAccessLog, StepDeclaration
+from privacy.steps.models import StepAccessLog, StepDeclaration
 
 
 def steps_purge(*, now=None) -> dict[str, int]:

@@ -16,10 +16,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from privacy.models import DeclarationEvent, DeclarationStatus, StepDeclaration
 from privacy.ocean import OceanAuthError, OceanRejected, OceanUnavailable
 from privacy.services.audit import audit_record
 from privacy.services.ocean import ocean_client
+from privacy.steps.models import DeclarationEvent, DeclarationStatus, StepDeclaration
 
 log = logging.getLogger(__name__)
 

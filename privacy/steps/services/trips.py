@@ -14,10 +14,11 @@ from typing import ClassVar
 from django.utils import timezone
 
 from privacy import access
-from privacy.models import Customer, DeclarationStatus, StepAccessLog, StepDeclaration, User
+from privacy.models import Customer, User
 from privacy.services.fleet import Fleet, FleetDriver, FleetVehicle, fleet_get
-from privacy.services.steps_classify import PRIVATE, PRO, ScheduleClass, classify, privacy_calendar
-from privacy.services.steps_fetch import (
+from privacy.steps.models import DeclarationStatus, StepAccessLog, StepDeclaration
+from privacy.steps.services.classify import PRIVATE, PRO, ScheduleClass, classify, privacy_calendar
+from privacy.steps.services.fetch import (
     Place,
     RawStep,
     days_between,

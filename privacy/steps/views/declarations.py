@@ -10,17 +10,18 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from privacy import access
-from privacy.forms_steps import DecisionForm, HistoryFilterForm, TripsLookupForm
-from privacy.models import DeclarationStatus, Role
-from privacy.ocean import OceanError
-from privacy.services.declarations import (
+from privacy.models import Role
+from privacy.services.fleet import fleet_drivers_visible, fleet_get
+from privacy.services.ocean import OceanError
+from privacy.steps.forms import DecisionForm, HistoryFilterForm, TripsLookupForm
+from privacy.steps.models import DeclarationStatus
+from privacy.steps.services.declarations import (
     DeclarationRefused,
     declarations_approve,
     declarations_in_scope,
     declarations_reject,
 )
-from privacy.services.fleet import fleet_drivers_visible, fleet_get
-from privacy.services.steps import fleet_vehicles_visible
+from privacy.steps.services.trips import fleet_vehicles_visible
 
 
 def _names(customer) -> dict[int, str]:

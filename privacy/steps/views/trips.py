@@ -14,19 +14,20 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from privacy import access
-from privacy.forms_steps import DeclareForm, OnBehalfForm, StepRangeForm, TripsLookupForm
-from privacy.models import Role, StepAccessLog
-from privacy.ocean import OceanError
-from privacy.services.declarations import DeclarationRefused, declaration_request
+from privacy.models import Role
 from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible, fleet_get
-from privacy.services.steps import (
+from privacy.services.ocean import OceanError
+from privacy.steps.forms import DeclareForm, OnBehalfForm, StepRangeForm, TripsLookupForm
+from privacy.steps.models import StepAccessLog
+from privacy.steps.services.declarations import DeclarationRefused, declaration_request
+from privacy.steps.services.fetch import local_today
+from privacy.steps.services.trips import (
     access_log_record,
     driver_steps_page,
     find_driver_step,
     fleet_vehicles_visible,
     vehicle_steps_page,
 )
-from privacy.services.steps_fetch import local_today
 
 OCEAN_DOWN = _("Ocean cannot be reached right now; nothing was changed. Try again in a few minutes.")
 STEPS_CSS = "css/steps.css"
