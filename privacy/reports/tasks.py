@@ -5,9 +5,9 @@ import random
 
 from celery import shared_task
 
-from privacy.ocean.errors import OceanUnavailable
 from privacy.reports.models import ReportRefresh
 from privacy.reports.services import ingest, nightly
+from privacy.services.ocean import OceanUnavailable
 
 MAX_RETRIES = 4
 BACKOFF_BASE, BACKOFF_MAX = 30, 600

@@ -17,9 +17,9 @@ from privacy.onboarding.services.accounts import last_invitations, send_invitati
 from privacy.onboarding.services.csv_import import CsvFileError, import_csv
 from privacy.onboarding.services.drivers import create_driver_accounts, unlinked_drivers
 from privacy.onboarding.views.setup import admin_required
-from privacy.schedules.views.common import customer_query, ocean_guard
 from privacy.services.fleet import fleet_get
 from privacy.services.ocean import OceanError
+from privacy.views.common import customer_query, ocean_guard
 
 
 def _customers_context(request, customer: Customer) -> dict:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from privacy.access import current_customer, is_admin, require_driver_change
+from privacy.access import current_customer, require_driver_change
 from privacy.schedules.forms import week_to_cells
 from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible
-from privacy.services.ocean import OceanError, ocean_error_message
+from privacy.views.common import customer_query, ocean_guard, read_or_message  # noqa: F401 - the area's views import them from here
 from privacy.week import CELLS_PER_DAY, DAYS, QUARTER, WeeklySchedule, hhmm
 from privacy.week_text import day_name
 
@@ -74,12 +70,6 @@ def day_choices() -> list[tuple[str, str]]:
     return [(d, day_name(d)) for d in DAYS]
 
 
-def customer_query(request) -> str:
-    """``?customer=N`` for an administrator working on a chosen customer, so links keep it."""
-    wanted = request.GET.get("customer", "")
-    return f"?customer={wanted}" if is_admin(request.user) and wanted.isdigit() else ""
-
-
 def selected_drivers(request, customer, ids: list[str]):
     """The drivers picked on the list; an id the manager may not see is a 404 (no probing)."""
     visible = {d.ocean_id: d for d in fleet_drivers_visible(request.user, customer)}
@@ -98,30 +88,3 @@ def managed_driver(request, driver_id: int):
     driver = fleet_driver_or_404(request.user, customer, driver_id)
     require_driver_change(request.user, driver)
     return customer, driver
-
-
-def read_or_message(request, read, *args):
-    """``read(*args)``, or None with the Ocean error shown as a message (the page still renders)."""
-    try:
-        return read(*args)
-    except OceanError as exc:
-        messages.error(request, ocean_error_message(exc))
-        return None
-
-
-def ocean_guard(view):
-    """An Ocean failure not handled closer (e.g. the fleet cannot load): a clear 503 page, not a 500."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except OceanError as exc:
-            return render(
-                request,
-                "privacy/ocean_down.html",
-                {"message": ocean_error_message(exc)},
-                status=503,
-            )
-
-    return wrapper
