@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 import pytest
@@ -44,6 +45,25 @@ def pytest_report_header(config):
     day = config.getoption("--pin-clock")
     return f"clock pinned to {day} 10:00 Europe/Paris" if day else None
 PASSWORD = "correct horse battery"
+
+
+@contextmanager
+def celery_eager():
+    """Celery tasks run in-process while inside; afterwards the app reads Django's setting again.
+
+    Setting ``app.conf.task_always_eager`` back to its old value would keep an explicit override that
+    shadows ``settings.CELERY_TASK_ALWAYS_EAGER`` for every later test (an order-dependent failure)."""
+    from ocean_portal.celery import app
+
+    had, before = "task_always_eager" in app.conf.changes, app.conf.changes.get("task_always_eager")
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        if had:
+            app.conf.task_always_eager = before
+        else:
+            app.conf.changes.pop("task_always_eager", None)
 
 
 def require_server(url: str, what: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, PASSWORD
+from tests.conftest import IN_CI, PASSWORD, celery_eager
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the tests are still
 # synchronous and safe here (style.md §4.12).
@@ -61,13 +61,9 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(autouse=True)
 def _live(request, sim, settings):
     """Every journey: the simulator, tasks run in-process (the progress pages still poll), no leftovers."""
-    from ocean_portal.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
+    with celery_eager():
+        yield
 
 
 @pytest.fixture

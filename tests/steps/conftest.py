@@ -9,6 +9,7 @@ from privacy.models import DeclarationPolicy
 from privacy.services.fleet import fleet_get
 from privacy.steps.services.fetch import local_today
 from privacy.steps.services.trips import driver_steps_page
+from tests.conftest import celery_eager
 
 DECLARE = "POST vieprivee/v1/etapeViePriveePosteriori"
 FICHE = "GET mobility/v1/ficheJour"
@@ -17,12 +18,8 @@ FICHE = "GET mobility/v1/ficheJour"
 @pytest.fixture
 def eager():
     """Celery tasks run in-process (on commit) instead of going to a broker."""
-    from ocean_portal.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
+    with celery_eager():
+        yield
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from privacy.steps.models import DeclarationEvent, DeclarationStatus, StepDeclar
 from privacy.steps.services.declarations import declaration_request
 from privacy.steps.services.send import SendLater, declaration_send, declarations_waiting
 from privacy.steps.tasks import declarations_resend
+from tests.conftest import celery_eager
 
 from .conftest import DECLARE, calls, find_row, sim_value
 
@@ -37,13 +38,8 @@ def test_ocean_down_then_up_loses_nothing(sim, driver, customer, django_capture_
     sim.clear_faults()
     StepDeclaration.objects.update(updated_at="2000-01-01T00:00Z")  # the retries' backoff has elapsed
     assert sorted(declarations_waiting()) == sorted(d.pk for d in declarations)
-    from ocean_portal.celery import app
-
-    app.conf.task_always_eager = True
-    try:
+    with celery_eager():
         assert declarations_resend() == 2
-    finally:
-        app.conf.task_always_eager = False
     assert [sim_value(sim, r) for r in rows] == [True, True]
     assert set(StepDeclaration.objects.values_list("status", flat=True)) == {DeclarationStatus.CONFIRMED}
 
