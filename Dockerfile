@@ -3,12 +3,11 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     STATIC_MANIFEST=True VAR_DIR=/app/var
-RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
-# Translations and hashed static files are built into the image (SECRET_KEY only for the build step).
+# Translations (polib, no gettext) and hashed static files are built into the image (SECRET_KEY only for the build).
 RUN SECRET_KEY=build-only python manage.py compilemessages --ignore '.venv/*' -v0 \
  && SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 RUN useradd --create-home --uid 1000 portal && mkdir -p /app/var && chown -R portal /app/var

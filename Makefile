@@ -15,9 +15,9 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-# French translations are compiled in the build (never committed): needs GNU gettext's msgfmt.
+# French translations are compiled in the build (never committed), by polib inside the venv: no GNU
+# gettext needed (privacy/management/commands/compilemessages.py replaces Django's msgfmt-based command).
 messages: install
-	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install GNU gettext (apt-get install gettext)"; exit 1; }
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v0
 
 run: messages
