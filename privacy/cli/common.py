@@ -32,6 +32,27 @@ class CliError(Exception):
     """A user mistake or a refused request: the message goes to stderr, exit code 1."""
 
 
+def ensure_database() -> None:
+    """A fresh checkout has no tables yet: the embedded SQLite database is migrated here, silently, so
+    the first command (and its audit entry) just works; any other database is the operator's, so the
+    command stops with the one line to run before anything is sent to Ocean."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:  # unreachable server: reads work from the settings alone
+        return
+    if not pending:
+        return
+    if connection.vendor == "sqlite":
+        call_command("migrate", interactive=False, verbosity=0)
+        return
+    raise CliError(_("The database is not set up yet: run `python manage.py migrate` first. Nothing was sent."))
+
+
 class Cli:
     """The default customer (settings ``OCEAN_*``, plus its ``Customer`` row when there is one)."""
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from privacy.cli import doctor, fleet, report, schedules
-from privacy.cli.common import Cli, CliError
+from privacy.cli.common import Cli, CliError, ensure_database
 from privacy.ocean import OceanAuthError, OceanError, OceanRejected, OceanUnavailable
 from privacy.ocean.analysis import RENDER_MODES
 from privacy.week import WeekValidationError
@@ -202,6 +202,7 @@ class Command(BaseCommand):
         cli = Cli()
         with _request_log(options["verbosity"]):
             try:
+                ensure_database()
                 result = _run(cli, options)
             except (CliError, WeekValidationError) as exc:
                 raise CommandError(str(exc)) from None
