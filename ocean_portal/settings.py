@@ -1,7 +1,8 @@
 """Ocean Portal settings: every deployment value comes from the environment (django-environ).
 
 With no environment at all the portal runs on its *embedded default*: SQLite, a file-based cache,
-Celery on kombu's filesystem transport and the Ocean simulator on 127.0.0.1:8001, all under ``var/``.
+Celery on kombu's filesystem transport and the Ocean simulator on 127.0.0.1:SIM_PORT (8001), all under
+``var/``; the portal itself answers on 127.0.0.1:PORT (8000).
 ``DATABASE_URL`` / ``REDIS_URL`` / ``OCEAN_*`` switch to PostgreSQL, Redis and the real API.
 Each variable is documented in ``.env.example``.
 """
@@ -22,6 +23,11 @@ if env.bool("READ_DOT_ENV_FILE", default=True) and (BASE_DIR / ".env").is_file()
 
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# The two ports of `make run` (the portal's gunicorn and the Ocean simulator). They only give the
+# defaults of PORTAL_BASE_URL and OCEAN_BASE_URL below; those, when set, win.
+PORT = env.int("PORT", default=8000)
+SIM_PORT = env.int("SIM_PORT", default=8001)
 
 
 def _secret_key() -> str:
@@ -185,8 +191,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --- Ocean ----------------------------------------------------------------------------------
-# Defaults point at the simulator started by `make run` (python -m ocean_sim --port 8001).
-OCEAN_BASE_URL = env.str("OCEAN_BASE_URL", default="http://127.0.0.1:8001/ocean/restapi")
+# Default: the simulator started by `make run` (python -m ocean_sim --port SIM_PORT).
+OCEAN_BASE_URL = env.str("OCEAN_BASE_URL", default=f"http://127.0.0.1:{SIM_PORT}/ocean/restapi")
 OCEAN_LOGIN = env.str("OCEAN_LOGIN", default="demo")
 OCEAN_PASSWORD = env.str("OCEAN_PASSWORD", default="demo")
 OCEAN_CUSTOMER_ID = env.int("OCEAN_CUSTOMER_ID", default=1110000000)
@@ -292,7 +298,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 globals().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Ocean Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's public address: every absolute link in an e-mail (privacy.links.portal_url) starts with it.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default=f"http://127.0.0.1:{PORT}")
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

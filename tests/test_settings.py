@@ -17,7 +17,8 @@ print(json.dumps({
     "cache": s.CACHES["default"]["BACKEND"], "cache_location": str(s.CACHES["default"]["LOCATION"]),
     "broker": s.CELERY_BROKER_URL, "ratelimit": s.OCEAN_RATELIMIT_REDIS_URL,
     "tz": s.TIME_ZONE, "lang": s.LANGUAGE_CODE, "hasher": s.PASSWORD_HASHERS[0],
-    "ocean": s.OCEAN_BASE_URL, "secure_cookie": s.SESSION_COOKIE_SECURE, "hsts": s.SECURE_HSTS_SECONDS,
+    "ocean": s.OCEAN_BASE_URL, "portal": s.PORTAL_BASE_URL,
+    "secure_cookie": s.SESSION_COOKIE_SECURE, "hsts": s.SECURE_HSTS_SECONDS,
 }))
 """
 
@@ -48,6 +49,7 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
     assert s["lang"] == "fr"
     assert s["hasher"].endswith("Argon2PasswordHasher")
     assert s["ocean"] == "http://127.0.0.1:8001/ocean/restapi"
+    assert s["portal"] == "http://127.0.0.1:8000"
     assert s["secure_cookie"] is False
     # A secret key was generated once and is reused, never a constant in the code.
     key_file = tmp_path / "var" / "secret_key"
@@ -62,6 +64,19 @@ def test_it_uses_postgres_and_separate_redis_dbs_when_configured(tmp_path):
     assert s["cache_location"] == "redis://127.0.0.1:6379/2"
     assert s["broker"] == "redis://127.0.0.1:6379/0"
     assert s["ratelimit"] == "redis://127.0.0.1:6379/3"
+
+
+def test_port_and_sim_port_give_the_portal_and_ocean_addresses(tmp_path):
+    s = probe(bare_env(tmp_path, PORT="8210", SIM_PORT="8211"))
+    assert s["portal"] == "http://127.0.0.1:8210"
+    assert s["ocean"] == "http://127.0.0.1:8211/ocean/restapi"
+
+
+def test_explicit_addresses_win_over_the_ports(tmp_path):
+    s = probe(bare_env(tmp_path, PORT="8210", SIM_PORT="8211", PORTAL_BASE_URL="https://portail.example.com",
+                       OCEAN_BASE_URL="https://v3.oceansystem.com/ocean/restapi"))
+    assert s["portal"] == "https://portail.example.com"
+    assert s["ocean"] == "https://v3.oceansystem.com/ocean/restapi"
 
 
 def test_redis_db_helper_handles_urls_with_and_without_a_db():

@@ -62,6 +62,17 @@ def test_the_invitation_email_is_french_and_carries_a_one_time_link(invited, adm
     assert message.alternatives and link in message.alternatives[0][0]
 
 
+def test_with_make_run_on_port_8210_the_invitation_links_to_port_8210(invited, admin_user, settings, tmp_path):
+    from tests.test_settings import bare_env, probe
+
+    # What `make run PORT=8210 SIM_PORT=8211` gives every process: the address derived from the port.
+    settings.PORTAL_BASE_URL = probe(bare_env(tmp_path, PORT="8210", SIM_PORT="8211"))["portal"]
+    assert send_invitations([invited], actor=admin_user)[invited.pk].sent
+    (message,) = mail.outbox
+    assert link_in(message).startswith("http://127.0.0.1:8210/accounts/welcome/")
+    assert "http://127.0.0.1:8210/accounts/login/" in message.body
+
+
 def test_the_invitation_link_sets_a_password_once_and_logs_in(invited):
     link = invitation_link(invited)
     client = Client()

@@ -25,6 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from privacy.links import portal_url
 from privacy.models import AuditEntry, Customer, Role, User
 from privacy.ocean import Entity
 from privacy.onboarding.models import Invitation
@@ -78,7 +79,7 @@ def customer_state(customer: Customer) -> dict:
 def invitation_link(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse("privacy:invitation", kwargs={"uidb64": uidb64, "token": default_token_generator.make_token(user)})
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return portal_url(path)
 
 
 def invitation_refusal(user: User) -> str | None:
@@ -99,7 +100,7 @@ def _invitation_message(user: User, connection) -> mail.EmailMultiAlternatives:
         "link": invitation_link(user),
         "days": days,
         "customer": user.customer,
-        "login_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("login"),
+        "login_url": portal_url(reverse("login")),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("privacy/onboarding/invitation_subject.txt", context).strip()

@@ -16,12 +16,8 @@ from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 
+from privacy.links import portal_url
 from privacy.onboarding.forms import PortalPasswordResetForm
-
-
-def _base_url() -> str:
-    # Links point at the configured address, never at the Host header a client sent.
-    return settings.PORTAL_BASE_URL.rstrip("/")
 
 
 class PasswordReset(auth_views.PasswordResetView):
@@ -32,7 +28,7 @@ class PasswordReset(auth_views.PasswordResetView):
     success_url = reverse_lazy("privacy:password_reset_done")
 
     def form_valid(self, form):
-        self.extra_email_context = {"base_url": _base_url(), "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
+        self.extra_email_context = {"base_url": portal_url(), "days": settings.PASSWORD_RESET_TIMEOUT // 86400}
         if not _reset_allowed(form.cleaned_data["email"], self.request.META.get("REMOTE_ADDR", "")):
             # Same answer as a sent e-mail: the form must not become a way to flood an inbox or to probe.
             return HttpResponseRedirect(self.get_success_url())

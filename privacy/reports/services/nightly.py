@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from privacy.links import portal_url
 from privacy.models import Customer, Role, User
 from privacy.reports.models import ReportMailing, ReportRefresh
 from privacy.reports.services.ingest import request_refresh
@@ -94,8 +95,8 @@ def send_monthly_mail(customer: Customer, month: Period) -> int:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         table = build_table(customer, month, kind="entity", params={})
-        link = settings.PORTAL_BASE_URL.rstrip("/") + reverse("privacy:reports") + "?" + \
-            "&".join(f"{k}={v}" for k, v in month.query().items())
+        query = "&".join(f"{k}={v}" for k, v in month.query().items())
+        link = portal_url(reverse("privacy:reports") + "?" + query)
         context = {"customer": customer, "period": month, "table": table, "link": link}
         subject = _("Vehicle use report — %(period)s") % {"period": month.label}
         text = render_to_string("privacy/reports/email_monthly.txt", context)

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from privacy.links import portal_url
 from privacy.models import Customer, Role, User
 from privacy.ocean import OceanError
 from privacy.services.fleet import fleet_get
@@ -77,7 +78,7 @@ def reminders_send() -> int:
             continue
         with translation.override(settings.LANGUAGE_CODE):
             context = {"user": user, "rows": rows, "deadline": min(r.deadline for r in rows),
-                       "url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("privacy:my_trips")}
+                       "url": portal_url(reverse("privacy:my_trips"))}
             subject = render_to_string("privacy/steps/reminder_subject.txt", context).strip()
             body = render_to_string("privacy/steps/reminder_email.txt", context)
         send_mail(subject, body, None, [user.email])
