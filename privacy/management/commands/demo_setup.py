@@ -1,17 +1,21 @@
 """Create the demo customer and one account per role, and print how to log in.
 
-Run by `make run` on the embedded default. Idempotent: running it again resets the demo passwords.
-The demo driver is the first driver Ocean lists; when Ocean cannot be reached yet (the simulator
-starts right after this command), the simulator's first driver is used.
+Run by `make run` on the embedded default, once the processes are started: ``--wait`` polls Ocean
+(the simulator, just starting) for that many seconds at most. Idempotent: running it again resets the
+demo passwords. The demo driver is the first driver Ocean lists, with its name; if Ocean still does not
+answer, the simulator's first driver is used without a name, and a warning says so.
 """
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from privacy.links import portal_url
 from privacy.models import Customer, Role, User
-from privacy.ocean import OceanError
+from privacy.ocean import OceanError, OceanUnavailable
 
 # The simulator's first driver (ocean_sim/fleet.py), used when Ocean is not reachable yet.
 SIM_FIRST_DRIVER = {"id": 7001, "matricule": "M0001", "prenom": "", "nom": ""}
@@ -25,7 +29,10 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def _first_ocean_driver(customer: Customer) -> dict:
+def _ocean_drivers(customer: Customer, wait: float, poll: float = 0.5) -> list:
+    """Ocean's drivers, asking again every ``poll`` seconds while it does not answer, ``wait`` at most.
+
+    Only "unavailable" is waited for (the simulator is starting); a refused login or request is final."""
     from dataclasses import replace
 
     from django.core.cache import cache
@@ -33,20 +40,39 @@ def _first_ocean_driver(customer: Customer) -> dict:
     from privacy.ocean import OceanClient
     from privacy.services.ocean import ocean_config
 
-    # One try, no retries: when Ocean is the simulator it is not started yet, and that is expected.
     config = replace(ocean_config(customer_id=customer.ocean_customer_id), max_retries=0)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return [d for d in OceanClient(config, token_store=cache).individus_list() if not d.deleted and d.id]
+        except OceanUnavailable:
+            if time.monotonic() + poll > deadline:
+                raise
+            time.sleep(poll)
+
+
+def _first_ocean_driver(customer: Customer, wait: float) -> tuple[dict, str | None]:
+    """The demo driver, and a warning when Ocean could not name it."""
     try:
-        drivers = [d for d in OceanClient(config, token_store=cache).individus_list() if not d.deleted and d.id]
-    except OceanError:
-        return SIM_FIRST_DRIVER
+        drivers = _ocean_drivers(customer, wait)
+    except OceanError as exc:
+        return SIM_FIRST_DRIVER, (
+            f"Ocean did not answer at {settings.OCEAN_BASE_URL} ({exc.message}): the demo driver has no name; "
+            "run `python manage.py demo_setup` again once it answers."
+        )
     if not drivers:
-        return SIM_FIRST_DRIVER
+        return SIM_FIRST_DRIVER, None
     first = min(drivers, key=lambda d: d.id)
-    return {"id": first.id, "matricule": first.matricule or "", "prenom": first.prenom or "", "nom": first.nom or ""}
+    return {"id": first.id, "matricule": first.matricule or "", "prenom": first.prenom or "",
+            "nom": first.nom or ""}, None
 
 
 class Command(BaseCommand):
     help = "Create the demo customer and one account per role (prints the passwords)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                            help="wait this long at most for Ocean to answer (the simulator starting)")
 
     def handle(self, *args, **options):
         with transaction.atomic():
@@ -54,7 +80,9 @@ class Command(BaseCommand):
                 ocean_customer_id=settings.OCEAN_CUSTOMER_ID,
                 defaults={"name": "Transports Démo", "code_exploitant": settings.OCEAN_CODE_EXPLOITANT},
             )
-        driver = _first_ocean_driver(customer)
+        driver, warning = _first_ocean_driver(customer, options["wait"])
+        if warning:
+            self.stderr.write(warning)
         lines = []
         for username, password, role, first, last in DEMO_ACCOUNTS:
             user = User.objects.filter(username=username).first() or User(username=username)
@@ -74,3 +102,4 @@ class Command(BaseCommand):
             label = {None: "admin", Role.MANAGER: "manager", Role.DRIVER: "driver", Role.HR: "hr"}[role]
             lines.append(f"  {label:<8} {username:<13} {password}")
         self.stdout.write("Demo accounts (role, login, password):\n" + "\n".join(lines))
+        self.stdout.write(f"Ocean Portal: {portal_url('/')}  (Ocean API: {settings.OCEAN_BASE_URL})")
