@@ -1,9 +1,12 @@
 # Ocean Portal — `make run` starts everything on the embedded default; `make test` runs every test.
+# Needs nothing but Python 3.11 (with its venv module) and make.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
-PORT   ?= 8000
+# `make run PORT=8210 SIM_PORT=8211`: the portal, its e-mail links and its Ocean URL follow (settings.py).
+PORT     ?= 8000
+SIM_PORT ?= 8001
 
 .PHONY: install messages run test test-any-day smoke lint audit clean
 
@@ -20,11 +23,13 @@ install: $(STAMP)
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*' -v0
 
+# The Procfile's processes under scripts/supervise.py: one that dies is restarted (the others keep
+# running); the demo accounts are set up once the simulator answers. Ctrl-C stops them all.
 run: messages
 	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py demo_setup
-	@echo "Ocean Portal: http://127.0.0.1:$(PORT)/  (Ocean simulator on http://127.0.0.1:8001, Ctrl-C stops all)"
-	WEB_PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	@echo "Starting the portal on port $(PORT) and the Ocean simulator on port $(SIM_PORT) (Ctrl-C stops all)"
+	PORT=$(PORT) SIM_PORT=$(SIM_PORT) $(BIN)/python scripts/supervise.py Procfile \
+	  --free-port $(PORT) --free-port $(SIM_PORT) --then "demo=$(BIN)/python manage.py demo_setup --wait 60"
 
 # Tests keep their files under var/test so they never touch the demo's data.
 test: messages
