@@ -45,9 +45,10 @@ test-any-day: messages
 	    --pin-clock=$$day $(DATE_SUITES) || exit 1; \
 	done
 
-# The embedded default end to end: `make run` in a fresh VAR_DIR, used like a person would (CI runs it).
-smoke: messages
-	$(BIN)/python scripts/smoke.py
+# The README's commands on a bare machine: a fresh clone, `env -i`, no gettext on PATH, `make run` on two
+# free ports, used like a person would (CI runs it). SMOKE_ARGS=--make-test also runs `make test` there.
+smoke: install
+	$(BIN)/python scripts/smoke.py $(SMOKE_ARGS)
 
 # Style (ruff) and the architecture's import contracts (import-linter, see [tool.importlinter] in pyproject.toml).
 lint: install
