@@ -178,8 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     taken = [port for port in args.free_port if port_taken(port)]
     if taken:
-        say("supervise", f"port {', '.join(map(str, taken))} already in use on 127.0.0.1: stop what listens "
-            "there or choose other ports (make run PORT=… SIM_PORT=…)")
+        ports = f"port{'s' * (len(taken) > 1)} {', '.join(map(str, taken))}"
+        say("supervise", f"{ports} already in use on 127.0.0.1: stop what listens there or choose other ports "
+            "(make run PORT=… SIM_PORT=…)")
         return 1
     then = [Proc(name, command, once=True) for name, _sep, command in (t.partition("=") for t in args.then)]
     supervisor = Supervisor(read_procfile(args.procfile), then, max_exits=args.max_exits,
