@@ -321,6 +321,11 @@ LOGGING = {
 REPORT_PRIVATE_KEYS = env.list("REPORT_PRIVATE_KEYS", default=["VIE_PRIVEE"])
 REPORT_PRO_KEYS = env.list("REPORT_PRO_KEYS", default=["VIE_PRO"])
 REPORT_READ_TIMEOUT = env.float("REPORT_READ_TIMEOUT", default=180.0)  # a 100 MB analysis takes a while
+# Payroll export of the benefit in kind (docs/payroll-export.md): the pay item ("rubrique") code of the
+# vehicle benefit in the customer's payroll tool, and extra or changed column mappings as JSON
+# ({"name": {"label": ..., "columns": [[header, field], ...], "decimal": ",", "date": "%d/%m/%Y"}}).
+PAYROLL_BENEFIT_CODE = env.str("PAYROLL_BENEFIT_CODE", default="AEN_VEHICULE")
+PAYROLL_EXPORT_FORMATS = env.json("PAYROLL_EXPORT_FORMATS", default={})
 
 # --- Steps and declarations -----------------------------------------------------------------
 # Stored step facts of declarations are purged after this many days (CNIL: location data 2 months).

@@ -150,6 +150,16 @@ def _ev_abatement(costs: VehicleCosts, *, forfait: bool, notes: list[str]) -> tu
     return None
 
 
+def _abatement_inputs(abatement: tuple[Decimal, Decimal] | None, costs: VehicleCosts,
+                      factor: Decimal) -> dict[str, Any]:
+    if abatement is None:
+        return {}
+    when = costs.made_available
+    regime = "ev-2025" if when is not None and when >= NEW_REGIME_START else "ev-2020"
+    return {"abatement_rate": abatement[0], "abatement_cap": cents(abatement[1] * factor),
+            "abatement_regime": regime}
+
+
 def _abate(base: Decimal, abatement: tuple[Decimal, Decimal] | None, cap_factor: Decimal,
            steps: list[str]) -> Decimal:
     if abatement is None:
@@ -222,7 +232,8 @@ def flat_rate(costs: VehicleCosts, *, year: int, months_available: int | None = 
     if months == 0:
         notes.append(_("Vehicle not available during this year."))
     inputs = {"method": "flat_rate", "regime": regime, "year": year, "months": months,
-              "older_than_5_years": older, "private_fuel": private_fuel}
+              "older_than_5_years": older, "private_fuel": private_fuel,
+              **_abatement_inputs(abatement, costs, factor)}
     return _finish(options[applied], formulas[applied], inputs, notes, options, applied,
                    employee_contribution)
 
@@ -241,13 +252,19 @@ def _finish(amount: Decimal, formula: str, inputs: dict[str, Any], notes: list[s
 
 def actual_expenses(costs: VehicleCosts, *, private_km: Decimal | int, total_km: Decimal | int,
                     private_fuel: Decimal = ZERO, year: int | None = None,
-                    employee_contribution: Decimal = ZERO) -> BenefitResult:
-    """Actual-expenses valuation: yearly costs × private_km / total_km + private fuel."""
+                    employee_contribution: Decimal = ZERO, months: int = 12) -> BenefitResult:
+    """Actual-expenses valuation: yearly costs × months/12 × private_km / total_km + private fuel.
+
+    ``months`` is the number of months the vehicle was available to the driver (a started month
+    counts in full, like the flat rate: rules-fr §B4); the EV abatement cap is pro-rated alike."""
+    if not 0 <= months <= 12:
+        raise ValueError("months must be between 0 and 12")
     private_km, total_km, private_fuel = Decimal(private_km), Decimal(total_km), cents(private_fuel)
     if private_km < 0 or total_km < 0 or private_km > total_km:
         raise ValueError("need 0 <= private_km <= total_km")
     notes: list[str] = []
-    inputs: dict[str, Any] = {"method": "actual_expenses", "private_km": private_km, "total_km": total_km}
+    inputs: dict[str, Any] = {"method": "actual_expenses", "private_km": private_km, "total_km": total_km,
+                              "months": months}
     if total_km == 0:
         notes.append(_("No kilometres driven: no benefit on actual expenses."))
         return _finish(ZERO, f"0 km → {fr_money(ZERO)}", inputs, notes, {}, None, employee_contribution)
@@ -265,10 +282,15 @@ def actual_expenses(costs: VehicleCosts, *, private_km: Decimal | int, total_km:
         yearly = cents(rate * costs.purchase_price_ttc) + sum(extra)
     else:
         head, yearly = fr_money(costs.annual_lease), costs.annual_lease + sum(extra)
-    share = cents(yearly * private_km / total_km)
+    factor = Decimal(months) / 12
+    share = cents(yearly * factor * private_km / total_km)
     costs_text = " + ".join([head] + [fr_money(x) for x in extra])
-    steps = [f"({costs_text}) × {fr_number(private_km)} km / {fr_number(total_km)} km = {fr_money(share)}"]
-    amount = _abate(share, _ev_abatement(costs, forfait=False, notes=notes), Decimal(1), steps)
+    prorate = f" × {months}/12" if months != 12 else ""
+    steps = [f"({costs_text}){prorate} × {fr_number(private_km)} km / {fr_number(total_km)} km"
+             f" = {fr_money(share)}"]
+    abatement = _ev_abatement(costs, forfait=False, notes=notes)
+    inputs.update(_abatement_inputs(abatement, costs, factor))
+    amount = _abate(share, abatement, factor, steps)
     if private_fuel:
         steps.append(f"{fr_money(amount)} + {fr_money(private_fuel)} = {fr_money(amount + private_fuel)}")
         amount += private_fuel

@@ -51,21 +51,30 @@ def _cell(value, places):
 
 
 def benefit_dataset(lines, customer, year: int, as_of) -> tablib.Dataset:
+    from privacy.reports.benefit_words import regime_words
     from privacy.reports.services.periods import Period
 
     headers = [_("Driver"), _("Vehicle"), _("Private km"), _("Total km"), _("Private share"),
                _("Private fuel (€)"), _("Flat rate (€)"), _("Flat-rate formula"),
-               _("Actual expenses (€)"), _("Actual-expenses formula"), _("Notes")]
+               _("Actual expenses (€)"), _("Actual-expenses formula"), _("Notes"), _("Matricule"),
+               _("Available from"), _("Available until"), _("Months"), _("Regime"),
+               _("First day with data"), _("Last day with data"), _("Days without data")]
     dataset = tablib.Dataset(title=_("Benefit in kind")[:31])
     _header(dataset, len(headers), [(_("Report"), _("Benefit in kind"))]
             + _stamp(customer, Period.year(year), as_of))
     dataset.append([str(h) for h in headers])
     for line in lines:
+        cover, attribution = line.coverage, line.attribution
         dataset.append([
             line.driver_name, line.vehicle_label, float(line.private_km), float(line.total_km),
             float(line.share) if line.share is not None else "",
             float(line.private_fuel), _money(line.flat), _formula(line.flat), _money(line.actual),
-            _formula(line.actual), " ".join(line.notes),
+            _formula(line.actual), " ".join(line.notes), line.matricule,
+            f"{attribution.start:%d/%m/%Y}" if attribution else "", f"{attribution.end:%d/%m/%Y}" if attribution else "",
+            line.months, regime_words(line.flat.inputs["regime"]) if line.flat else "",
+            f"{cover.first_day:%d/%m/%Y}" if cover and cover.first_day else "",
+            f"{cover.last_day:%d/%m/%Y}" if cover and cover.last_day else "",
+            cover.days_missing if cover else "",
         ])
     return dataset
 

@@ -6,7 +6,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from privacy.reports.models import Acquisition, VehicleCost
+from privacy.reports.models import Acquisition, BenefitChoice, VehicleCost
 
 
 class DateInput(forms.DateInput):
@@ -54,3 +54,16 @@ class VehicleCostForm(forms.ModelForm):
             if value and not date(1990, 1, 1) <= value <= date(2100, 12, 31):
                 self.add_error(name, _("Enter a date between 1990 and 2100."))
         return data
+
+
+class BenefitChoiceForm(forms.ModelForm):
+    class Meta:
+        model = BenefitChoice
+        fields = ["method", "monthly_contribution"]
+        widgets = {"method": forms.RadioSelect}
+        help_texts = {
+            "method": _("Chosen by the employer for this employee and the whole year (rules-fr §B3). Actual "
+                        "expenses need a record of the private kilometres."),
+            "monthly_contribution": _("What the employee pays each month for the private use; deducted from "
+                                      "the benefit, never below zero."),
+        }

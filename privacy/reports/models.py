@@ -180,3 +180,73 @@ class VehicleCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} vehicle {self.vehicle_id}"
+
+
+class BenefitMethod(models.TextChoices):
+    FLAT = "flat", _("Flat rate")
+    ACTUAL = "actual", _("Actual expenses")
+
+
+class BenefitChoice(models.Model):
+    """The employer's choice for one employee and year (rules-fr §B3: the method is chosen per employee
+    for the year) and what the employee pays towards the vehicle each month (deducted, §B3)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    driver_id = models.BigIntegerField(_("driver (Ocean id)"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    method = models.CharField(_("method"), max_length=10, choices=BenefitMethod.choices, default=BenefitMethod.FLAT)
+    monthly_contribution = models.DecimalField(_("employee contribution per month (€)"), default=Decimal(0),
+                                               **_money)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "driver_id", "year"],
+                                               name="one_benefit_choice_per_driver_year")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} driver {self.driver_id} {self.year} {self.method}"
+
+
+class PayrollMonth(models.Model):
+    """A month of the benefit in kind handed to payroll: exported, then locked by HR. Once locked its
+    lines never change; a later difference is recorded as a correction line."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # first day
+    exported_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey("privacy.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "month"], name="one_payroll_month")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month:%Y-%m}"
+
+
+class PayrollLine(models.Model):
+    """One driver's amount for a locked month as handed to payroll (kind initial) or a later difference
+    (kind correction). Never updated nor deleted by the portal."""
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("Initial")
+        CORRECTION = "correction", _("Correction")
+
+    payroll_month = models.ForeignKey(PayrollMonth, on_delete=models.PROTECT, related_name="lines")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    driver_id = models.BigIntegerField()
+    matricule = models.CharField(max_length=60, blank=True)
+    driver_name = models.CharField(max_length=200, blank=True)
+    vehicles = models.CharField(max_length=300, blank=True)
+    method = models.CharField(max_length=10, choices=BenefitMethod.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)  # a correction may be negative
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey("privacy.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["payroll_month", "driver_name", "driver_id", "recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.payroll_month} {self.driver_id} {self.kind} {self.amount}"

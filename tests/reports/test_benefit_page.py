@@ -1,4 +1,4 @@
-"""Benefit in kind end to end: stored year figures + vehicle costs → the rules-fr §B7 worked examples
+"""Benefit in kind end to end: stored month figures + vehicle costs → the rules-fr §B7 worked examples
 on the page and in the export; the vehicle-costs form; roles."""
 from __future__ import annotations
 
@@ -8,43 +8,40 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+import time_machine
 from django.urls import reverse
 
 from privacy.models import AuditEntry
 from privacy.reports.models import VehicleCost
 from privacy.reports.services.benefit import benefit_lines
-from privacy.reports.services.periods import Period
 from privacy.services.fleet import fleet_get
 
-from .conftest import make_snapshot, row
+from .benefit_support import END_OF_YEAR, YEAR, cost, driver_row, history, month_snapshot
 
-YEAR = 2026
+pytestmark = pytest.mark.usefixtures("sim")
+NOW = "2026-12-31 12:00 +01:00"
 
 
 @pytest.fixture
-def vehicle_of_7001(customer, sim):
-    return fleet_get(customer).drivers[7001].vehicle_id
+def vehicle_of_7001(customer, sim, monkeypatch):
+    vehicle_id = fleet_get(customer).drivers[7001].vehicle_id
+    history(monkeypatch, {7001: [(vehicle_id, "2024-01-01", None, True)]})
+    return vehicle_id
 
 
 @pytest.fixture
 def year_figures(customer):
-    # rules-fr §B7: 6 000 private km of 30 000, 6.5 L/100 km → 390 private litres.
-    return make_snapshot(customer, Period.year(YEAR), [
-        row(ocean_id=7001, name="DUPONT Jean", private_m=6_000_000, pro_m=24_000_000,
-            litres_private=Decimal("390"), cost_private=Decimal("721.50")),
-        row(ocean_id=7004, name="SANS VOITURE", private_m=0, pro_m=0),
-    ])
-
-
-def cost(customer, vehicle_id, **fields):
-    defaults = {"acquisition": "purchase", "purchase_price_ttc": Decimal(32000),
-                "annual_insurance": Decimal(900), "annual_maintenance": Decimal(700),
-                "made_available": date(2025, 3, 1), "first_registration": date(2025, 2, 15)}
-    return VehicleCost.objects.create(customer=customer, vehicle_id=vehicle_id, **(defaults | fields))
+    # rules-fr §B7: 6 000 private km of 30 000, 6.5 L/100 km → 390 private litres (two months of half).
+    for month in (1, 2):
+        month_snapshot(customer, month, [
+            driver_row(private_m=3_000_000, pro_m=12_000_000, litres_private=Decimal("195"),
+                       cost_private=Decimal("360.75")),
+            driver_row(ocean_id=7004, name="SANS VOITURE", private_m=0, pro_m=0),
+        ])
 
 
 def line_of(customer, driver_id=7001):
-    lines, _snapshot, _warning = benefit_lines(customer, YEAR)
+    lines, _data, _warning = benefit_lines(customer, YEAR, today=END_OF_YEAR)
     return next(line for line in lines if line.driver_id == driver_id)
 
 
@@ -76,6 +73,7 @@ def test_private_fuel_falls_back_to_oceans_private_cost(customer, year_figures, 
     assert line.private_fuel == Decimal("721.50") and line.actual.amount == Decimal("2321.50")
 
 
+@time_machine.travel(NOW, tick=False)
 def test_the_page_shows_both_figures_formula_inputs_and_notes(login, hr, customer, year_figures, vehicle_of_7001):
     cost(customer, vehicle_of_7001, employer_pays_fuel=True, fuel_price_per_litre=Decimal("1.75"))
     html = login(hr).get(reverse("privacy:benefit"), {"year": YEAR}).content.decode()
@@ -86,6 +84,7 @@ def test_the_page_shows_both_figures_formula_inputs_and_notes(login, hr, custome
     assert "Aucun véhicule" in html or "Saisissez les coûts" in html  # the driver without costs says why
 
 
+@time_machine.travel(NOW, tick=False)
 def test_the_benefit_export_holds_the_page_figures(login, hr, customer, year_figures, vehicle_of_7001):
     cost(customer, vehicle_of_7001, employer_pays_fuel=True, fuel_price_per_litre=Decimal("1.75"))
     response = login(hr).get(reverse("privacy:benefit_export"), {"year": YEAR, "format": "xlsx"})
@@ -93,6 +92,8 @@ def test_the_benefit_export_holds_the_page_figures(login, hr, customer, year_fig
     rows = list(sheet.iter_rows(values_only=True))
     jean = next(r for r in rows if r[0] == "DUPONT Jean")
     assert (jean[2], jean[3], jean[6], jean[8]) == (6000.0, 30000.0, 5482.5, 2282.5)
+    assert jean[14] == 12 and jean[15] == "attribué à partir du 1er février 2025"
+    assert (jean[16], jean[17]) == ("01/01/2026", "28/02/2026")
     assert any(r[0] == "Période" and "2026" in r[1] for r in rows)
     assert AuditEntry.objects.filter(action="report.export", target__startswith="benefit").exists()
 
@@ -126,6 +127,7 @@ def test_a_vehicle_of_no_fleet_is_404_and_other_roles_are_refused(login, hr, dri
     assert not VehicleCost.objects.exists()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_hr_of_another_customer_cannot_see_or_change_these_costs(login, other_hr, customer, year_figures,
                                                                  vehicle_of_7001):
     cost(customer, vehicle_of_7001)

@@ -1,116 +1,186 @@
-"""Benefit in kind per driver and year: the year's stored analysis (private and total km, private
-fuel) and the vehicle costs HR entered, run through ``privacy.reports.benefit`` (URSSAF flat rate and actual
-expenses, side by side, with formula, inputs and notes).
+"""Benefit in kind per driver **and per vehicle attribution** for a year: one row per car a driver had,
+with that car's kilometres (the month snapshots, ``benefit_data``), that car's costs entered by HR, and
+both URSSAF methods (``privacy.reports.benefit``) pro-rated by the months the car was available to the
+driver (rules-fr §B3, §B4: a started month counts in full; a lease started in March → 10 months for
+both methods).
 
-The vehicle of a driver is the one Ocean currently assigns (fleet directory); a driver without a
-vehicle, or whose vehicle has no costs entered yet, gets a line that says so instead of a figure.
+The attribution date that decides the regime (rules-fr §B2) is the later of the date HR entered for
+the vehicle and the start of this driver's assignment in Océan (**Portal choice**: a car reassigned to
+another employee is a new attribution).
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from privacy.models import Customer
-from privacy.ocean.errors import OceanError
 from privacy.reports.benefit import BenefitResult, VehicleCosts, actual_expenses, cents, flat_rate
-from privacy.reports.models import ReportRow, RowKind, VehicleCost
-from privacy.reports.services.periods import Period
-from privacy.reports.services.queries import current_snapshot
-from privacy.services.fleet import fleet_get
+from privacy.reports.models import VehicleCost
+from privacy.reports.services.benefit_data import (
+    Attribution,
+    Coverage,
+    MonthFigures,
+    YearData,
+    attributions,
+    coverage,
+    month_figures,
+    year_data,
+)
+from privacy.services.fleet import Fleet, fleet_get
+from privacy.services.ocean import OceanError
 
 logger = logging.getLogger(__name__)
+KM = Decimal("0.1")
 
 
 @dataclass
 class BenefitLine:
     driver_id: int
     driver_name: str
+    matricule: str
     vehicle_id: int | None
     vehicle_label: str
-    private_km: Decimal
-    total_km: Decimal
-    share: Decimal | None
-    private_litres: Decimal
+    attribution: Attribution | None
+    months: int = 0
+    private_km: Decimal = Decimal(0)
+    total_km: Decimal = Decimal(0)
+    share: Decimal | None = None
+    private_litres: Decimal = Decimal(0)
     private_fuel: Decimal = Decimal(0)
     cost: VehicleCost | None = None
     flat: BenefitResult | None = None
     actual: BenefitResult | None = None
+    coverage: Coverage | None = None
+    split_months: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
-def vehicle_costs_of(cost: VehicleCost) -> VehicleCosts:
+def vehicle_costs_of(cost: VehicleCost, attributed: date | None = None) -> VehicleCosts:
+    made_available = max(filter(None, [cost.made_available, attributed]))
     return VehicleCosts(
         acquisition=cost.acquisition, purchase_price_ttc=cost.purchase_price_ttc,
         annual_lease=cost.annual_lease, annual_maintenance=cost.annual_maintenance,
         annual_insurance=cost.annual_insurance, first_registration=cost.first_registration,
-        made_available=cost.made_available, employer_pays_fuel=cost.employer_pays_fuel,
+        made_available=made_available, employer_pays_fuel=cost.employer_pays_fuel,
         electric=cost.electric, eligible_abatement=cost.eligible_abatement, annual_fuel=cost.annual_fuel,
     )
 
 
-def private_fuel_of(row: ReportRow, cost: VehicleCost) -> tuple[Decimal, str | None]:
+def private_fuel_of(litres: Decimal, ocean_cost: Decimal, cost: VehicleCost) -> tuple[Decimal, str | None]:
     """Employer-paid fuel used privately: private litres × the price HR gave, else Ocean's private cost."""
     if not cost.employer_pays_fuel or cost.electric:
         return Decimal(0), None
     if cost.fuel_price_per_litre is not None:
-        return cents(row.litres_private * cost.fuel_price_per_litre), _(
+        return cents(litres * cost.fuel_price_per_litre), _(
             "Private fuel = private litres × the fuel price entered.")
-    return cents(row.cost_private), _("Private fuel = the private cost computed by Ocean.")
+    return cents(ocean_cost), _("Private fuel = the private cost computed by Ocean.")
 
 
-def _vehicle_map(customer: Customer) -> tuple[dict[int, int], dict[int, str], str | None]:
+def vehicle_label(fleet: Fleet | None, vehicle_id: int | None) -> str:
+    vehicle = fleet.vehicles.get(vehicle_id) if fleet and vehicle_id else None
+    if vehicle is None:
+        return str(vehicle_id or "—")
+    return " ".join(x for x in (vehicle.plate, vehicle.label) if x)
+
+
+def load_fleet(customer: Customer) -> tuple[Fleet | None, str | None]:
     try:
-        fleet = fleet_get(customer)
+        return fleet_get(customer), None
     except OceanError as exc:
         logger.warning("benefit page: fleet unavailable (%s)", exc)
-        return {}, {}, _("Ocean could not be reached: vehicles of drivers are unknown for now.")
-    drivers = {d.ocean_id: d.vehicle_id for d in fleet.drivers.values() if d.vehicle_id}
-    labels = {v.id: " ".join(x for x in (v.plate, v.label) if x) for v in fleet.vehicles.values()}
-    return drivers, labels, None
+        return None, _("Ocean could not be reached: vehicles of drivers are unknown for now.")
 
 
-def benefit_lines(customer: Customer, year: int) -> tuple[list[BenefitLine], object, str | None]:
-    """(lines, the year's snapshot or None, a warning or None)."""
-    snapshot = current_snapshot(customer, Period.year(year))
-    if snapshot is None:
-        return [], None, None
-    vehicle_of, labels, warning = _vehicle_map(customer)
+def driver_attributions(customer: Customer, fleet: Fleet | None, driver_id: int, year: int):
+    current = fleet.drivers[driver_id].vehicle_id if fleet and driver_id in fleet.drivers else None
+    found, warning = attributions(customer, driver_id, year, current_vehicle=current)
+    notes = []
+    if warning == "unavailable":
+        notes.append(_("Ocean's assignment history could not be read: the current vehicle is taken "
+                       "for the whole year."))
+    elif warning == "no-history":
+        notes.append(_("Ocean has no assignment history for this driver: the current vehicle is taken "
+                       "for the whole year."))
+    return found, notes
+
+
+def available_attribution(attribution: Attribution, cost: VehicleCost | None) -> Attribution:
+    """The part of the attribution from the date HR entered for the vehicle, if later."""
+    return attribution.from_day(cost.made_available if cost else None)
+
+
+def benefit_lines(customer: Customer, year: int, *, today: date) -> tuple[list[BenefitLine], YearData, str | None]:
+    """(one line per driver and vehicle, the year's month data, a warning or None)."""
+    data = year_data(customer, year)
+    fleet, warning = load_fleet(customer)
     costs = {c.vehicle_id: c for c in VehicleCost.objects.filter(customer=customer)}
-    lines = []
-    for row in ReportRow.objects.filter(snapshot=snapshot, kind=RowKind.DRIVER).order_by("name", "ocean_id"):
-        total_m = row.private_m + row.pro_m
-        vehicle_id = vehicle_of.get(row.ocean_id)
-        line = BenefitLine(
-            driver_id=row.ocean_id, driver_name=row.name, vehicle_id=vehicle_id,
-            vehicle_label=labels.get(vehicle_id, str(vehicle_id or "—")),
-            private_km=(Decimal(row.private_m) / 1000).quantize(Decimal("0.1")),
-            total_km=(Decimal(total_m) / 1000).quantize(Decimal("0.1")),
-            share=(Decimal(row.private_m) * 100 / total_m).quantize(Decimal("0.1")) if total_m else None,
-            private_litres=row.litres_private, cost=costs.get(vehicle_id),
-        )
-        _compute(line, row, year)
-        lines.append(line)
-    return lines, snapshot, warning
+    lines: list[BenefitLine] = []
+    for driver_id, name in sorted(data.drivers().items(), key=lambda kv: (kv[1], kv[0])):
+        driver = fleet.drivers.get(driver_id) if fleet else None
+        found, notes = driver_attributions(customer, fleet, driver_id, year)
+        if not found:
+            line = BenefitLine(driver_id, name, driver.matricule if driver else "", None, "—", None)
+            line.notes = notes + [_("No vehicle assigned to this driver in Ocean.")]
+            lines.append(line)
+            continue
+        for attribution in found:
+            cost = costs.get(attribution.vehicle_id)
+            line = BenefitLine(driver_id, name, driver.matricule if driver else "", attribution.vehicle_id,
+                               vehicle_label(fleet, attribution.vehicle_id), attribution, cost=cost,
+                               notes=list(notes))
+            _figures(line, data, found, today)
+            _compute(line, year)
+            lines.append(line)
+    return lines, data, warning
 
 
-def _compute(line: BenefitLine, row: ReportRow, year: int) -> None:
-    if line.vehicle_id is None:
-        line.notes.append(_("No vehicle assigned to this driver in Ocean."))
-        return
+def _figures(line: BenefitLine, data: YearData, found: list[Attribution], today: date) -> None:
+    attribution = available_attribution(line.attribution, line.cost)
+    figures: dict[int, MonthFigures | None] = {
+        m: month_figures(data, line.driver_id, attribution, found, m) for m in attribution.months}
+    stored = [f for f in figures.values() if f is not None]
+    private_m, total_m = sum(f.private_m for f in stored), sum(f.total_m for f in stored)
+    line.attribution, line.months = attribution, len(attribution.months)
+    line.private_km = (Decimal(private_m) / 1000).quantize(KM)
+    line.total_km = (Decimal(total_m) / 1000).quantize(KM)
+    line.share = (Decimal(private_m) * 100 / total_m).quantize(KM) if total_m else None
+    line.private_litres = sum((f.litres_private for f in stored), Decimal(0))
+    line.split_months = [f.month for f in stored if f.split]
+    line.coverage = coverage(data, attribution, figures, today)
+    ocean_cost = sum((f.cost_private for f in stored), Decimal(0))
+    if line.cost is not None:
+        line.private_fuel, fuel_note = private_fuel_of(line.private_litres, ocean_cost, line.cost)
+        if fuel_note:
+            line.notes.append(fuel_note)
+    if line.split_months:
+        line.notes.append(_("Vehicle changed during a month: that month's kilometres are split between the "
+                            "two vehicles by the days each was assigned."))
+    if line.attribution and not line.attribution.company_car:
+        line.notes.append(_("Ocean marks this assignment as not a company car (véhicule de fonction): check "
+                            "that the vehicle is at the employee's permanent disposal."))
+
+
+def _compute(line: BenefitLine, year: int) -> None:
     if line.cost is None:
         line.notes.append(_("Enter this vehicle's costs to compute the benefit."))
         return
     try:
-        costs = vehicle_costs_of(line.cost)
+        costs = vehicle_costs_of(line.cost, line.attribution.assigned_on if line.attribution else None)
     except ValueError:
         line.notes.append(_("The vehicle's costs are incomplete (purchase price missing)."))
         return
-    line.private_fuel, fuel_note = private_fuel_of(row, line.cost)
-    if fuel_note:
-        line.notes.append(fuel_note)
-    line.flat = flat_rate(costs, year=year, private_fuel=line.private_fuel)
+    line.flat = flat_rate(costs, year=year, months_available=line.months, private_fuel=line.private_fuel)
     line.actual = actual_expenses(costs, private_km=line.private_km, total_km=line.total_km,
-                                  private_fuel=line.private_fuel, year=year)
+                                  private_fuel=line.private_fuel, year=year, months=line.months)
+
+
+def regimes_used(lines: list[BenefitLine]) -> list[str]:
+    return sorted({line.flat.inputs["regime"] for line in lines if line.flat}, reverse=True)
+
+
+def with_months(attribution: Attribution, first: date, last: date) -> Attribution:
+    return replace(attribution, start=max(first, attribution.start), end=min(last, attribution.end))

@@ -9,14 +9,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy.access import current_customer, is_admin, role_required
 from privacy.models import Role
 from privacy.reports import exports
 from privacy.reports.forms import VehicleCostForm
 from privacy.reports.models import VehicleCost
-from privacy.reports.services.benefit import benefit_lines
+from privacy.reports.benefit_words import actual_rates, regime_rates
+from privacy.reports.services.benefit import benefit_lines, regimes_used
+from privacy.reports.services.benefit_data import year_data
+from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
 from privacy.reports.views.common import report_context
 from privacy.services.audit import audit_record
@@ -24,6 +27,7 @@ from privacy.services.fleet import fleet_get
 from privacy.services.ocean import OceanError
 
 hr_only = role_required(Role.HR)
+ELECTRIC_MOTORISATIONS = {"ELECTRIQUE", "ELECTRIC", "EV", "BEV"}  # Ocean's typeMotorisation (ocean-api §4.1)
 
 
 def _year(request, customer) -> int:
@@ -41,13 +45,37 @@ def _customer_query(request, customer) -> dict[str, str]:
 def benefit(request):
     customer = current_customer(request)
     year = _year(request, customer)
-    lines, snapshot, warning = benefit_lines(customer, year)
-    ctx = report_context(request, source=Period.year(year).query())  # refresh state of the year
-    ctx.update({
-        "year": year, "lines": lines, "snapshot": snapshot, "warning": warning,
-        "years": range(ctx["today"].year, 2019, -1), "customer_query": _customer_query(request, customer),
+    today = timezone.localtime(timezone.now(), customer.tz).date()
+    lines, data, warning = benefit_lines(customer, year, today=today)
+    regimes = regimes_used(lines) or ["from-2025-02"]
+    missing = _months_to_load(data, year, today)
+    return render(request, "privacy/reports/benefit.html", {
+        "customer": customer, "year": year, "lines": lines, "data": data, "warning": warning,
+        "today": today, "years": range(today.year, 2019, -1), "customer_query": _customer_query(request, customer),
+        "rates": [regime_rates(r) for r in regimes] + [actual_rates()], "months_missing": missing,
     })
-    return render(request, "privacy/reports/benefit.html", ctx)
+
+
+def _months_to_load(data, year: int, today) -> list[Period]:
+    return [Period.month(year, m) for m in range(1, 13)
+            if m not in data.as_of and Period.month(year, m).start <= today]
+
+
+@require_POST
+@hr_only
+def benefit_load(request):
+    """Queue the analysis of every month of the year not stored yet (the page then shows their figures)."""
+    customer = current_customer(request)
+    year = _year(request, customer)
+    today = timezone.localtime(timezone.now(), customer.tz).date()
+    data = year_data(customer, year)
+    queued = 0
+    for period in _months_to_load(data, year, today):
+        _refresh, created = request_refresh(customer, period, user=request.user)
+        queued += int(created)
+    messages.success(request, _("%(count)s month(s) of %(year)s queued for loading.") % {"count": queued, "year": year})
+    query = {"year": year} | _customer_query(request, customer)
+    return redirect(reverse("privacy:benefit") + "?" + urlencode(query))
 
 
 @require_GET
@@ -58,10 +86,11 @@ def benefit_export(request):
         return HttpResponseBadRequest(_("Unknown export format."))
     customer = current_customer(request)
     year = _year(request, customer)
-    lines, snapshot, _warning = benefit_lines(customer, year)
+    today = timezone.localtime(timezone.now(), customer.tz).date()
+    lines, data, _warning = benefit_lines(customer, year, today=today)
     audit_record(actor=request.user, action="report.export", customer=customer,
                  target=f"benefit {year} {fmt}", after={"rows": len(lines)})
-    dataset = exports.benefit_dataset(lines, customer, year, snapshot.as_of if snapshot else None)
+    dataset = exports.benefit_dataset(lines, customer, year, data.read_at)
     return exports.respond(dataset, fmt, f"benefit-in-kind-{year}")
 
 
@@ -98,7 +127,10 @@ def vehicle_cost_edit(request, vehicle_id: int):
             raise Http404  # not a vehicle of this customer
     instance = VehicleCost.objects.filter(customer=customer, vehicle_id=vehicle_id).first()
     before = _snapshot(instance)
-    form = VehicleCostForm(request.POST or None, instance=instance)
+    initial = {}
+    if instance is None and vehicle is not None:  # prefilled from what Ocean knows of the vehicle
+        initial["electric"] = vehicle.motorisation.upper() in ELECTRIC_MOTORISATIONS
+    form = VehicleCostForm(request.POST or None, instance=instance, initial=initial)
     if request.method == "POST" and form.is_valid():
         cost = form.save(commit=False)
         cost.customer, cost.vehicle_id = customer, vehicle_id

@@ -1,0 +1,212 @@
+"""Inputs of the benefit in kind per driver and vehicle: who had which vehicle when (Océan's assignment
+history, ocean-api §4.2) and the driver's kilometres, litres and private cost per month (the stored
+month snapshots of the year, ocean-api §7).
+
+A month's figures belong to the vehicle the driver had that month. **Portal choice** (rules-fr §B4):
+when the driver had two vehicles in the same month, the month's figures are split between them by the
+number of days each was assigned that month (the analysis gives no split per vehicle); the row says
+which months were split. The data coverage is known to the month: a month counts as covered when
+its snapshot is stored and the driver drove in it.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.cache import cache
+
+from privacy.models import Customer
+from privacy.reports.models import ReportRow, ReportSnapshot, RowKind
+from privacy.reports.services.periods import Period
+from privacy.services.ocean import OceanError, ocean_client
+
+logger = logging.getLogger(__name__)
+HISTORY_TTL = 10 * 60
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One vehicle at one driver's disposal, clipped to a year (local days, ``end`` inclusive)."""
+
+    vehicle_id: int | None
+    start: date
+    end: date
+    assigned_on: date | None = None  # the assignment's first day (may be before the year)
+    company_car: bool = True
+
+    @property
+    def months(self) -> list[int]:
+        """Months of the year touched by the attribution: a started month counts in full."""
+        return list(range(self.start.month, self.end.month + 1)) if self.start <= self.end else []
+
+    def days_in(self, first: date, last: date) -> int:
+        lo, hi = max(first, self.start), min(last, self.end)
+        return (hi - lo).days + 1 if lo <= hi else 0
+
+    def from_day(self, day: date | None) -> Attribution:
+        """The same attribution starting no earlier than ``day`` (the date HR entered, if later)."""
+        if day is None or day <= self.start:
+            return self
+        return Attribution(self.vehicle_id, day, self.end, self.assigned_on, self.company_car)
+
+
+def _local_day(value: datetime | None, tz) -> date | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(tz).date()
+
+
+def _history(customer: Customer, driver_id: int) -> list[tuple[int | None, str | None, str | None, bool]]:
+    key = f"privacy:v1:benefit:assign:{customer.pk}:{driver_id}"
+    items = cache.get(key)
+    if items is None:
+        tz = customer.tz
+        items = []
+        for a in ocean_client(customer).assignment_history(driver_id=driver_id):
+            if a.driver_id not in (None, driver_id):
+                continue
+            start, end = _local_day(a.start, tz), None
+            if a.end is not None:  # the end instant is exclusive: its last day is the day before at midnight
+                end = _local_day(a.end - timedelta(microseconds=1), tz)
+            items.append((a.vehicle_id, start and start.isoformat(), end and end.isoformat(), a.company_car))
+        cache.set(key, items, HISTORY_TTL)
+    return items
+
+
+def attributions(customer: Customer, driver_id: int, year: int, *,
+                 current_vehicle: int | None = None) -> tuple[list[Attribution], str | None]:
+    """The driver's vehicles in ``year``, oldest first, and a warning when Océan could not say.
+
+    Without a history (Océan down, or no assignment recorded), the vehicle Océan assigns today is
+    taken for the whole year, and the warning says so.
+    """
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    try:
+        items = _history(customer, driver_id)
+    except OceanError as exc:
+        logger.warning("benefit: assignment history of driver %s unavailable (%s)", driver_id, exc)
+        items, warning = None, "unavailable"
+    else:
+        warning = None
+    result = []
+    for vehicle_id, start_text, end_text, company_car in items or []:
+        start = date.fromisoformat(start_text) if start_text else first
+        end = date.fromisoformat(end_text) if end_text else last
+        if end < first or start > last or vehicle_id is None:
+            continue
+        result.append(Attribution(vehicle_id, max(start, first), min(end, last),
+                                  date.fromisoformat(start_text) if start_text else None, company_car))
+    if not result and current_vehicle is not None:
+        result = [Attribution(current_vehicle, first, last)]
+        warning = warning or "no-history"
+    return sorted(result, key=lambda a: (a.start, a.vehicle_id or 0)), warning
+
+
+@dataclass
+class MonthFigures:
+    """A driver's figures in one vehicle for one month (after the split of a shared month)."""
+
+    month: int
+    private_m: int = 0
+    total_m: int = 0
+    litres_private: Decimal = Decimal(0)
+    cost_private: Decimal = Decimal(0)
+    split: bool = False  # the month was shared with another vehicle
+
+
+@dataclass
+class YearData:
+    """The month snapshots of a year: ``rows[month][driver_id]`` and when each month was read."""
+
+    year: int
+    rows: dict[int, dict[int, ReportRow]] = field(default_factory=dict)
+    as_of: dict[int, date] = field(default_factory=dict)
+    read_at: datetime | None = None  # the latest "as of" of the stored months
+
+    @property
+    def months_stored(self) -> list[int]:
+        return sorted(self.as_of)
+
+    def drivers(self) -> dict[int, str]:
+        names: dict[int, str] = {}
+        for month in sorted(self.rows):
+            for driver_id, row in self.rows[month].items():
+                names.setdefault(driver_id, row.name)
+        return names
+
+
+def year_data(customer: Customer, year: int) -> YearData:
+    snapshots = list(ReportSnapshot.objects.filter(customer=customer, is_current=True, period_kind="month",
+                                                   period_start__year=year))
+    data = YearData(year)
+    by_pk = {}
+    for snap in snapshots:
+        data.as_of[snap.period_start.month] = snap.as_of.astimezone(customer.tz).date()
+        data.read_at = max(filter(None, [data.read_at, snap.as_of]))
+        data.rows[snap.period_start.month] = {}
+        by_pk[snap.pk] = snap.period_start.month
+    for row in ReportRow.objects.filter(snapshot__in=snapshots, kind=RowKind.DRIVER):
+        data.rows[by_pk[row.snapshot_id]][row.ocean_id] = row
+    return data
+
+
+def month_figures(data: YearData, driver_id: int, attribution: Attribution,
+                  others: list[Attribution], month: int) -> MonthFigures | None:
+    """This vehicle's share of the driver's month (None when the month is not stored)."""
+    row = data.rows.get(month, {}).get(driver_id)
+    if month not in data.as_of:
+        return None
+    period = Period.month(data.year, month)
+    mine = attribution.days_in(period.start, period.end)
+    if row is None or mine == 0:
+        return MonthFigures(month)
+    together = sum(a.days_in(period.start, period.end) for a in others)
+    share = Decimal(mine) / Decimal(together) if together else Decimal(1)
+    figures = MonthFigures(month, split=together > mine)
+    figures.private_m = int((row.private_m * share).to_integral_value())
+    figures.total_m = int(((row.private_m + row.pro_m) * share).to_integral_value())
+    figures.litres_private = (row.litres_private * share).quantize(Decimal("0.001"))
+    figures.cost_private = (row.cost_private * share).quantize(Decimal("0.01"))
+    return figures
+
+
+@dataclass
+class Coverage:
+    """Which part of an attribution the stored data covers (month precision)."""
+
+    first_day: date | None
+    last_day: date | None
+    days_expected: int
+    days_with_data: int
+    months_not_loaded: list[int]
+
+    @property
+    def days_missing(self) -> int:
+        return max(0, self.days_expected - self.days_with_data)
+
+
+def coverage(data: YearData, attribution: Attribution, figures: dict[int, MonthFigures | None],
+             today: date) -> Coverage:
+    last_expected = min(attribution.end, today)
+    expected = (last_expected - attribution.start).days + 1 if last_expected >= attribution.start else 0
+    covered: list[tuple[date, date]] = []
+    for month in attribution.months:
+        fig = figures.get(month)
+        if fig is None or fig.total_m <= 0:
+            continue
+        period = Period.month(data.year, month)
+        lo = max(period.start, attribution.start)
+        hi = min(period.end, attribution.end, data.as_of.get(month, period.end), last_expected)
+        if lo <= hi:
+            covered.append((lo, hi))
+    not_loaded = [m for m in attribution.months
+                  if figures.get(m) is None and Period.month(data.year, m).start <= today]
+    return Coverage(
+        first_day=covered[0][0] if covered else None, last_day=covered[-1][1] if covered else None,
+        days_expected=expected, days_with_data=sum((hi - lo).days + 1 for lo, hi in covered),
+        months_not_loaded=not_loaded,
+    )
