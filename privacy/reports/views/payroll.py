@@ -3,7 +3,7 @@ a payroll tool's columns, lock once exported, later differences as correction li
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,8 @@ from privacy.reports.payroll_formats import DSN_BLOCK, DSN_TYPE_VEHICLE, formats
 from privacy.reports.services.benefit_month import month_of
 from privacy.reports.services.payroll import PayrollError, lock_month, mark_exported, payroll_state, record_corrections
 from privacy.services.audit import audit_record
+from privacy.services.fleet import fleet_get
+from privacy.services.ocean import OceanError
 
 hr_only = role_required(Role.HR)
 
@@ -102,6 +104,12 @@ def payroll_corrections(request):
 @hr_only
 def driver_choice(request, driver_id: int):
     customer = current_customer(request)
+    try:
+        known = driver_id in fleet_get(customer).drivers
+    except OceanError:
+        known = BenefitChoice.objects.filter(customer=customer, driver_id=driver_id).exists()
+    if not known:
+        raise Http404  # not a driver of this customer
     period = month_of(request.GET.get("month", ""), _today(customer))
     year = period.start.year
     instance = BenefitChoice.objects.filter(customer=customer, driver_id=driver_id, year=year).first()
