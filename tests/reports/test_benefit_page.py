@@ -3,7 +3,6 @@ on the page and in the export; the vehicle-costs form; roles."""
 from __future__ import annotations
 
 import io
-from datetime import date
 from decimal import Decimal
 
 import openpyxl

@@ -209,3 +209,28 @@ def test_vehicle_costs_validation():
     assert VehicleCosts("lease", annual_lease=100).annual_lease == D(100)
     with pytest.raises(ValueError):
         flat_rate(VehicleCosts("purchase", D(1000)), year=2026)  # no attribution date
+
+
+# -- issue 18: months of availability for both methods --------------------------------------------
+def test_a_lease_started_in_march_uses_10_months_for_both_methods():
+    costs = leased(made_available=date(2026, 3, 1))
+    flat = flat_rate(costs, year=2026)
+    actual = actual_expenses(costs, private_km=6000, total_km=30000, year=2026, months=10)
+    assert flat.inputs["months"] == 10 and flat.amount == D("3333.33")  # 50 % × 8 000 × 10/12
+    assert actual.inputs["months"] == 10 and actual.amount == D("1333.33")  # 8 000 × 10/12 × 6 000 / 30 000
+    assert actual.formula == money("(6 600,00 € + 900,00 € + 500,00 €) × 10/12 × 6 000 km / 30 000 km"
+                                   " = 1 333,33 €")
+
+
+def test_actual_expenses_months_prorate_the_ev_cap_and_reject_out_of_range():
+    ev = bought(80000, electric=True, eligible_abatement=True)
+    result = actual_expenses(ev, private_km=100, total_km=100, year=2026, months=6)
+    # (20 % × 80 000) × 6/12 = 8 000 ; min(50 % × 8 000 ; 2 000,30 × 6/12 = 1 000,15) → 6 999,85
+    assert result.amount == D("6999.85")
+    assert result.inputs["abatement_cap"] == D("1000.15") and result.inputs["abatement_regime"] == "ev-2025"
+    with pytest.raises(ValueError):
+        actual_expenses(ev, private_km=1, total_km=1, year=2026, months=13)
+
+
+def test_one_month_of_the_flat_rate_is_a_twelfth():
+    assert flat_rate(bought(), year=2026, months_available=1).amount == D("400.00")

@@ -43,8 +43,16 @@ def test_the_nightly_refresh_runs_once_at_0330_local_time_even_on_dst_days(day, 
     assert (local.hour, local.minute) == (3, 30)
     periods = {(r.period_kind, r.period_start) for r in ReportRefresh.objects.filter(trigger="nightly")}
     this_month = Period.containing_month(local.date())
+    # plus up to two earlier months of the year not stored yet (the benefit in kind per month)
+    earlier = [Period.month(local.year, m).start for m in range(1, this_month.previous_month().start.month)]
     assert periods == {("month", this_month.start), ("month", this_month.previous_month().start),
-                       ("year", Period.year(local.year).start)}
+                       ("year", Period.year(local.year).start)} | {("month", start) for start in earlier[:2]}
+
+
+def test_the_nightly_backfill_skips_stored_months(customer):
+    make_snapshot(customer, Period.month(2026, 1), [])
+    periods = reports_schedule.nightly_periods(customer, utc(2026, 6, 10, 1, 30))
+    assert [p.start.month for p in periods if p.kind == "month"] == [6, 5, 2, 3]
 
 
 def test_the_dst_hour_is_outside_the_window(customer):

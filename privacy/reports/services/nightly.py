@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from privacy.links import portal_url
 from privacy.models import Customer, Role, User
-from privacy.reports.models import ReportMailing, ReportRefresh
+from privacy.reports.models import ReportMailing, ReportRefresh, ReportSnapshot
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
 from privacy.reports.services.queries import build_table
@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 NIGHTLY_FROM, NIGHTLY_UNTIL = time(3, 30), time(5, 0)
 MAIL_FROM = time(8, 0)
+BACKFILL_PER_NIGHT = 2
 
 
 def nightly_due(customer: Customer, now: datetime) -> bool:
@@ -42,10 +43,18 @@ def nightly_due(customer: Customer, now: datetime) -> bool:
 
 
 def nightly_periods(customer: Customer, now: datetime) -> list[Period]:
-    """The current and previous month, and the current year (for the benefit in kind)."""
+    """The current and previous month, the current year, and up to ``BACKFILL_PER_NIGHT`` earlier months
+    of the year not stored yet (the benefit in kind per month needs every month of the year)."""
     today = now.astimezone(customer.tz).date()
     current = Period.containing_month(today)
-    return [current, current.previous_month(), Period.year(today.year)]
+    previous = current.previous_month()
+    stored = set(ReportSnapshot.objects.filter(customer=customer, is_current=True, period_kind="month",
+                                               period_start__year=today.year)
+                 .values_list("period_start", flat=True))
+    backfill = [Period.month(today.year, m) for m in range(1, 13)
+                if Period.month(today.year, m).end < previous.start
+                and Period.month(today.year, m).start not in stored][:BACKFILL_PER_NIGHT]
+    return [current, previous, Period.year(today.year)] + backfill
 
 
 def monthly_mail_due(customer: Customer, now: datetime) -> Period | None:

@@ -14,14 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from privacy.access import current_customer, is_admin, role_required
 from privacy.models import Role
 from privacy.reports import exports
+from privacy.reports.benefit_words import actual_rates, regime_rates
 from privacy.reports.forms import VehicleCostForm
 from privacy.reports.models import VehicleCost
-from privacy.reports.benefit_words import actual_rates, regime_rates
 from privacy.reports.services.benefit import benefit_lines, regimes_used
 from privacy.reports.services.benefit_data import year_data
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
-from privacy.reports.views.common import report_context
 from privacy.services.audit import audit_record
 from privacy.services.fleet import fleet_get
 from privacy.services.ocean import OceanError

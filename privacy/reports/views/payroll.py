@@ -82,7 +82,8 @@ def payroll_lock(request):
     except PayrollError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Month locked: %(count)s line(s) recorded as handed to payroll.") % {"count": count})
+        messages.success(request, _("Month locked: %(count)s line(s) recorded as handed to payroll.")
+                         % {"count": count})
     return _back(request, customer, period)
 
 
