@@ -46,6 +46,13 @@ def march(hr, sim, monkeypatch):
 
 def test_hr_exports_locks_and_sees_a_later_change_as_a_correction(page, server, hr, march, tmp_path):
     log_in(page, server, hr)
+    page.goto(f"{server}/benefit/?year=2026")
+    rows = page.locator("table.benefit-table tbody tr", has_text="MARTIN Léa")
+    expect(rows).to_have_count(2)  # one row per car the driver had in the year
+    expect(page.locator("#rates-title")).to_be_visible()
+    expect(page.get_by_text("Données du 16/03/2026 au 31/03/2026")).to_be_visible()
+    visit(page, "the benefit in kind per vehicle", screenshot="benefit-vehicles")
+    page.get_by_role("link", name="Par mois, pour la paie").click()
     page.goto(f"{server}/benefit/payroll/?month=2026-03")
     expect(page.locator("h1")).to_contain_text("Avantage en nature par mois")
     row = page.locator("#payroll-current tbody tr", has_text="MARTIN Léa")
