@@ -33,6 +33,7 @@ ARGS: dict[str, dict[str, str]] = {
     "privacy:report_progress": {"pk": "refresh"},
     "privacy:report_detail": {"kind": "report_kind", "ocean_id": "driver"},
     "privacy:vehicle_cost_edit": {"vehicle_id": "vehicle"},
+    "privacy:benefit_choice": {"driver_id": "driver"},
     "privacy:customer_edit": {"pk": "customer"},
     "privacy:onboarding_run": {"pk": "run"},
     "privacy:user_active": {"pk": "user"},
@@ -50,6 +51,7 @@ DATA: dict[str, dict[str, dict[str, str]]] = {
     "privacy:driver_trip_row": {"GET": _TRIP_DAY},
     "privacy:report_export": {"GET": {"format": "csv"}},
     "privacy:benefit_export": {"GET": {"format": "csv"}},
+    "privacy:payroll_export": {"GET": {"format": "csv", "mapping": "generic"}},
 }
 
 # url name: (GET, POST), statuses in the column order above.
@@ -98,6 +100,12 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "privacy:benefit":                    ("302 403 403 403 403 403 200 200", "405 405 405 405 405 405 405 405"),
     "privacy:benefit_export":             ("302 403 403 403 403 403 200 200", "405 405 405 405 405 405 405 405"),
     "privacy:vehicle_costs":              ("302 403 403 403 403 403 200 200", "405 405 405 405 405 405 405 405"),
+    "privacy:benefit_load":               ("405 405 405 405 405 405 405 405", "302 403 403 403 403 403 302 302"),
+    "privacy:payroll":                    ("302 403 403 403 403 403 200 200", "405 405 405 405 405 405 405 405"),
+    "privacy:payroll_export":             ("302 403 403 403 403 403 200 200", "405 405 405 405 405 405 405 405"),
+    "privacy:payroll_lock":               ("405 405 405 405 405 405 405 405", "302 403 403 403 403 403 302 302"),
+    "privacy:payroll_corrections":        ("405 405 405 405 405 405 405 405", "302 403 403 403 403 403 302 302"),
+    "privacy:benefit_choice":             ("302 403 403 403 403 403 200 200", "302 403 403 403 403 403 200 200"),
     "privacy:vehicle_cost_edit":          ("302 403 403 403 403 403 200 200", "302 403 403 403 403 403 200 200"),
     "privacy:setup":                      ("302 403 403 403 403 403 403 200", "405 405 405 405 405 405 405 405"),
     "privacy:setup_checks":               ("302 403 403 403 403 403 403 200", "405 405 405 405 405 405 405 405"),
