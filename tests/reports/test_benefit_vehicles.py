@@ -5,7 +5,7 @@ official source of each abatement, "100 % électrique" prefilled from Océan's m
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -126,3 +126,26 @@ def test_electric_is_prefilled_from_oceans_motorisation(login, hr, customer, sim
 
 def electric_input(html: str) -> str:
     return re.search(r'<input[^>]*name="electric"[^>]*>', html).group(0)
+
+
+def test_attributions_come_from_oceans_assignment_history(customer, sim):
+    """Against the simulator: driver 7001 drove vehicle 5021 until the fleet's change day, then 5001."""
+    from privacy.reports.services.benefit_data import attributions, prefetch_histories
+
+    change = sim.state.fleet.change_at.astimezone(customer.tz).date()
+    prefetch_histories(customer, [7001, 7002])
+    found, warning = attributions(customer, 7001, change.year)
+    assert warning is None
+    by_vehicle = {a.vehicle_id: a for a in found}
+    assert by_vehicle[5001].start == change and by_vehicle[5001].end == date(change.year, 12, 31)
+    if change > date(change.year, 1, 1):
+        assert by_vehicle[5021].end == change - timedelta(days=1)
+    sim.set_faults(error_rate=1.0)
+    cleared = attributions(customer, 7003, change.year, current_vehicle=5003)
+    assert cleared == ([benefit_data_attribution(5003, change.year)], "unavailable")
+
+
+def benefit_data_attribution(vehicle_id, year):
+    from privacy.reports.services.benefit_data import Attribution
+
+    return Attribution(vehicle_id, date(year, 1, 1), date(year, 12, 31))

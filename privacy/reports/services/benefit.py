@@ -28,6 +28,7 @@ from privacy.reports.services.benefit_data import (
     attributions,
     coverage,
     month_figures,
+    prefetch_histories,
     year_data,
 )
 from privacy.services.fleet import Fleet, fleet_get
@@ -119,6 +120,7 @@ def benefit_lines(customer: Customer, year: int, *, today: date) -> tuple[list[B
     fleet, warning = load_fleet(customer)
     costs = {c.vehicle_id: c for c in VehicleCost.objects.filter(customer=customer)}
     lines: list[BenefitLine] = []
+    prefetch_histories(customer, list(data.drivers()))
     for driver_id, name in sorted(data.drivers().items(), key=lambda kv: (kv[1], kv[0])):
         driver = fleet.drivers.get(driver_id) if fleet else None
         found, notes = driver_attributions(customer, fleet, driver_id, year)

@@ -11,10 +11,12 @@ its snapshot is stored and the driver drove in it.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 
 from privacy.models import Customer
@@ -75,6 +77,24 @@ def _history(customer: Customer, driver_id: int) -> list[tuple[int | None, str |
             items.append((a.vehicle_id, start and start.isoformat(), end and end.isoformat(), a.company_car))
         cache.set(key, items, HISTORY_TTL)
     return items
+
+
+def prefetch_histories(customer: Customer, driver_ids) -> None:
+    """Read the assignment histories not cached yet on a small thread pool (one Océan call per driver),
+    so a page of many drivers costs about one upstream latency. Threads use only the client and the
+    cache; a failure is left for ``attributions`` to report."""
+    missing = [d for d in driver_ids if cache.get(f"privacy:v1:benefit:assign:{customer.pk}:{d}") is None]
+    if len(missing) < 2:
+        return
+
+    def one(driver_id: int) -> None:
+        try:
+            _history(customer, driver_id)
+        except OceanError:
+            pass
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.STEPS_FETCH_WORKERS)) as pool:
+        list(pool.map(one, missing))
 
 
 def attributions(customer: Customer, driver_id: int, year: int, *,

@@ -28,7 +28,7 @@ from privacy.reports.services.benefit import (
     vehicle_costs_of,
     vehicle_label,
 )
-from privacy.reports.services.benefit_data import month_figures, year_data
+from privacy.reports.services.benefit_data import month_figures, prefetch_histories, year_data
 from privacy.reports.services.periods import Period
 
 ZERO = Decimal(0)
@@ -124,6 +124,7 @@ def driver_months(customer: Customer, period: Period) -> tuple[list[DriverMonth]
             if d.vehicle_id in costs or d.ocean_id in choices:
                 names.setdefault(d.ocean_id, d.full_name)
     result = []
+    prefetch_histories(customer, list(names))
     for driver_id, name in sorted(names.items(), key=lambda kv: (kv[1], kv[0])):
         driver = fleet.drivers.get(driver_id) if fleet else None
         found, notes = driver_attributions(customer, fleet, driver_id, year)
