@@ -149,3 +149,33 @@ def benefit_data_attribution(vehicle_id, year):
     from privacy.reports.services.benefit_data import Attribution
 
     return Attribution(vehicle_id, date(year, 1, 1), date(year, 12, 31))
+
+
+def test_months_not_loaded_take_the_rest_of_the_years_figures(customer, changed_car):
+    """The year's own snapshot holds 300 more private km of 1 500 than January–April: they belong to the
+    months not loaded (May–December), all in car B."""
+    from datetime import UTC, datetime
+
+    from privacy.reports.services.periods import Period
+
+    from .conftest import make_snapshot
+
+    make_snapshot(customer, Period.year(YEAR), [driver_row(ocean_id=7002, name="MARTIN Léa", private_m=2_240_000,
+                                                           pro_m=8_460_000)],
+                  as_of=datetime(2027, 1, 1, 3, 30, tzinfo=UTC))
+    a, b = lines_of(customer)
+    assert (a.private_km, a.total_km) == (Decimal("1109.7"), Decimal("5548.4"))  # unchanged: no day after 15/03
+    assert (b.private_km, b.total_km) == (Decimal("1130.3"), Decimal("5151.6"))
+    assert any("mois non encore chargés" in n or "not loaded" in n for n in b.notes)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_page_shows_fifty_drivers_a_page(login, hr, customer, monkeypatch):
+    history(monkeypatch, {})
+    month_snapshot(customer, 1, [driver_row(ocean_id=8000 + i, name=f"DRIVER {i:03d}", private_m=1000, pro_m=9000)
+                                 for i in range(60)])
+    client = login(hr)
+    first = client.get(reverse("privacy:benefit"), {"year": YEAR}).content.decode()
+    second = client.get(reverse("privacy:benefit"), {"year": YEAR, "page": "2"}).content.decode()
+    assert "DRIVER 049" in first and "DRIVER 050" not in first and "Page 1 sur 2" in first
+    assert "DRIVER 050" in second and "DRIVER 059" in second and "DRIVER 000" not in second

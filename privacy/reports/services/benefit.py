@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 
 from privacy.models import Customer
@@ -29,6 +30,7 @@ from privacy.reports.services.benefit_data import (
     coverage,
     month_figures,
     prefetch_histories,
+    rest_figures,
     year_data,
 )
 from privacy.services.fleet import Fleet, fleet_get
@@ -36,6 +38,7 @@ from privacy.services.ocean import OceanError
 
 logger = logging.getLogger(__name__)
 KM = Decimal("0.1")
+PAGE_SIZE = 50  # drivers a page (each with all their vehicles)
 
 
 @dataclass
@@ -117,11 +120,29 @@ def available_attribution(attribution: Attribution, cost: VehicleCost | None) ->
 def benefit_lines(customer: Customer, year: int, *, today: date) -> tuple[list[BenefitLine], YearData, str | None]:
     """(one line per driver and vehicle, the year's month data, a warning or None)."""
     data = year_data(customer, year)
+    lines, warning = _lines(customer, year, data, _drivers(data), today)
+    return lines, data, warning
+
+
+def benefit_page(customer: Customer, year: int, *, today: date, number) -> tuple[Page, YearData, str | None]:
+    """One page of ``PAGE_SIZE`` drivers (all their vehicles): only that page's figures are computed."""
+    data = year_data(customer, year)
+    page = Paginator(_drivers(data), PAGE_SIZE).get_page(number)
+    page.object_list, warning = _lines(customer, year, data, list(page.object_list), today)
+    return page, data, warning
+
+
+def _drivers(data: YearData) -> list[tuple[int, str]]:
+    return sorted(data.drivers().items(), key=lambda kv: (kv[1], kv[0]))
+
+
+def _lines(customer: Customer, year: int, data: YearData, drivers: list[tuple[int, str]],
+           today: date) -> tuple[list[BenefitLine], str | None]:
     fleet, warning = load_fleet(customer)
     costs = {c.vehicle_id: c for c in VehicleCost.objects.filter(customer=customer)}
     lines: list[BenefitLine] = []
-    prefetch_histories(customer, list(data.drivers()))
-    for driver_id, name in sorted(data.drivers().items(), key=lambda kv: (kv[1], kv[0])):
+    prefetch_histories(customer, [driver_id for driver_id, _name in drivers])
+    for driver_id, name in drivers:
         driver = fleet.drivers.get(driver_id) if fleet else None
         found, notes = driver_attributions(customer, fleet, driver_id, year)
         if not found:
@@ -137,7 +158,7 @@ def benefit_lines(customer: Customer, year: int, *, today: date) -> tuple[list[B
             _figures(line, data, found, today)
             _compute(line, year)
             lines.append(line)
-    return lines, data, warning
+    return lines, warning
 
 
 def _figures(line: BenefitLine, data: YearData, found: list[Attribution], today: date) -> None:
@@ -145,13 +166,18 @@ def _figures(line: BenefitLine, data: YearData, found: list[Attribution], today:
     figures: dict[int, MonthFigures | None] = {
         m: month_figures(data, line.driver_id, attribution, found, m) for m in attribution.months}
     stored = [f for f in figures.values() if f is not None]
+    rest = rest_figures(data, line.driver_id, attribution, found)
+    if rest is not None and rest.total_m > 0:
+        stored.append(rest)
+        line.notes.append(_("The kilometres of the months not loaded yet come from the year's figures, "
+                            "shared between vehicles by their days in those months."))
     private_m, total_m = sum(f.private_m for f in stored), sum(f.total_m for f in stored)
     line.attribution, line.months = attribution, len(attribution.months)
     line.private_km = (Decimal(private_m) / 1000).quantize(KM)
     line.total_km = (Decimal(total_m) / 1000).quantize(KM)
     line.share = (Decimal(private_m) * 100 / total_m).quantize(KM) if total_m else None
     line.private_litres = sum((f.litres_private for f in stored), Decimal(0))
-    line.split_months = [f.month for f in stored if f.split]
+    line.split_months = [f.month for f in stored if f.split and f.month]
     line.coverage = coverage(data, attribution, figures, today)
     ocean_cost = sum((f.cost_private for f in stored), Decimal(0))
     if line.cost is not None:

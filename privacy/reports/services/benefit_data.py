@@ -146,6 +146,8 @@ class YearData:
     rows: dict[int, dict[int, ReportRow]] = field(default_factory=dict)
     as_of: dict[int, date] = field(default_factory=dict)
     read_at: datetime | None = None  # the latest "as of" of the stored months
+    year_rows: dict[int, ReportRow] = field(default_factory=dict)  # the year's own snapshot, if stored
+    year_as_of: date | None = None
 
     @property
     def months_stored(self) -> list[int]:
@@ -156,6 +158,8 @@ class YearData:
         for month in sorted(self.rows):
             for driver_id, row in self.rows[month].items():
                 names.setdefault(driver_id, row.name)
+        for driver_id, row in self.year_rows.items():
+            names.setdefault(driver_id, row.name)
         return names
 
 
@@ -171,7 +175,42 @@ def year_data(customer: Customer, year: int) -> YearData:
         by_pk[snap.pk] = snap.period_start.month
     for row in ReportRow.objects.filter(snapshot__in=snapshots, kind=RowKind.DRIVER):
         data.rows[by_pk[row.snapshot_id]][row.ocean_id] = row
+    whole = ReportSnapshot.objects.filter(customer=customer, is_current=True, period_kind="year",
+                                          period_start=date(year, 1, 1)).first()
+    if whole is not None:
+        data.year_as_of = whole.as_of.astimezone(customer.tz).date()
+        data.read_at = max(filter(None, [data.read_at, whole.as_of]))
+        data.year_rows = {r.ocean_id: r for r in ReportRow.objects.filter(snapshot=whole, kind=RowKind.DRIVER)}
     return data
+
+
+def rest_figures(data: YearData, driver_id: int, attribution: Attribution,
+                 others: list[Attribution]) -> MonthFigures | None:
+    """What the year's own snapshot holds beyond the stored months (year − stored months, never below
+    zero), this vehicle's part by its days in the months not stored; None without a year snapshot."""
+    year_row = data.year_rows.get(driver_id)
+    if year_row is None:
+        return None
+    last_month = 12 if not data.year_as_of or data.year_as_of.year > data.year else data.year_as_of.month
+    months = [m for m in range(1, last_month + 1) if m not in data.as_of]
+    if not months:
+        return None
+
+    def days(a: Attribution) -> int:
+        return sum(a.days_in(Period.month(data.year, m).start, Period.month(data.year, m).end) for m in months)
+
+    mine, together = days(attribution), sum(days(a) for a in others)
+    if mine == 0:
+        return MonthFigures(0)
+    loaded = [rows[driver_id] for rows in data.rows.values() if driver_id in rows]
+    share = Decimal(mine) / Decimal(together or mine)
+    private = max(0, year_row.private_m - sum(r.private_m for r in loaded))
+    total = max(0, year_row.private_m + year_row.pro_m - sum(r.private_m + r.pro_m for r in loaded))
+    litres = max(Decimal(0), year_row.litres_private - sum((r.litres_private for r in loaded), Decimal(0)))
+    cost = max(Decimal(0), year_row.cost_private - sum((r.cost_private for r in loaded), Decimal(0)))
+    return MonthFigures(0, int((private * share).to_integral_value()), int((total * share).to_integral_value()),
+                        (litres * share).quantize(Decimal("0.001")), (cost * share).quantize(Decimal("0.01")),
+                        split=together > mine)
 
 
 def month_figures(data: YearData, driver_id: int, attribution: Attribution,

@@ -17,7 +17,7 @@ from privacy.reports import exports
 from privacy.reports.benefit_words import actual_rates, regime_rates
 from privacy.reports.forms import VehicleCostForm
 from privacy.reports.models import VehicleCost
-from privacy.reports.services.benefit import benefit_lines, regimes_used
+from privacy.reports.services.benefit import benefit_lines, benefit_page, regimes_used
 from privacy.reports.services.benefit_data import year_data
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
@@ -45,11 +45,12 @@ def benefit(request):
     customer = current_customer(request)
     year = _year(request, customer)
     today = timezone.localtime(timezone.now(), customer.tz).date()
-    lines, data, warning = benefit_lines(customer, year, today=today)
+    page, data, warning = benefit_page(customer, year, today=today, number=request.GET.get("page"))
+    lines = page.object_list
     regimes = regimes_used(lines) or ["from-2025-02"]
     missing = _months_to_load(data, year, today)
     return render(request, "privacy/reports/benefit.html", {
-        "customer": customer, "year": year, "lines": lines, "data": data, "warning": warning,
+        "customer": customer, "year": year, "lines": lines, "page": page, "data": data, "warning": warning,
         "today": today, "years": range(today.year, 2019, -1), "customer_query": _customer_query(request, customer),
         "rates": [regime_rates(r) for r in regimes] + [actual_rates()], "months_missing": missing,
     })
