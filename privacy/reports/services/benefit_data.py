@@ -163,6 +163,13 @@ class YearData:
         return names
 
 
+def stored_months(customer: Customer, year: int) -> list[int]:
+    """Months of ``year`` whose analysis is stored (one small query)."""
+    starts = ReportSnapshot.objects.filter(customer=customer, is_current=True, period_kind="month",
+                                           period_start__year=year).values_list("period_start", flat=True)
+    return sorted(start.month for start in starts)
+
+
 def year_data(customer: Customer, year: int) -> YearData:
     snapshots = list(ReportSnapshot.objects.filter(customer=customer, is_current=True, period_kind="month",
                                                    period_start__year=year))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -18,7 +19,7 @@ from privacy.reports.benefit_words import actual_rates, regime_rates
 from privacy.reports.forms import VehicleCostForm
 from privacy.reports.models import VehicleCost
 from privacy.reports.services.benefit import benefit_lines, benefit_page, regimes_used
-from privacy.reports.services.benefit_data import year_data
+from privacy.reports.services.benefit_data import stored_months
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
 from privacy.services.audit import audit_record
@@ -45,20 +46,22 @@ def benefit(request):
     customer = current_customer(request)
     year = _year(request, customer)
     today = timezone.localtime(timezone.now(), customer.tz).date()
+    stored = stored_months(customer, year)
+    ctx = {"customer": customer, "year": year, "today": today, "years": range(today.year, 2019, -1),
+           "customer_query": _customer_query(request, customer), "months_stored": stored,
+           "months_missing": _months_to_load(stored, year, today)}
+    # The body (rates and table) holds no per-user token, so a page cache may keep it (see COORD, perf16).
     page, data, warning = benefit_page(customer, year, today=today, number=request.GET.get("page"))
-    lines = page.object_list
-    regimes = regimes_used(lines) or ["from-2025-02"]
-    missing = _months_to_load(data, year, today)
-    return render(request, "privacy/reports/benefit.html", {
-        "customer": customer, "year": year, "lines": lines, "page": page, "data": data, "warning": warning,
-        "today": today, "years": range(today.year, 2019, -1), "customer_query": _customer_query(request, customer),
-        "rates": [regime_rates(r) for r in regimes] + [actual_rates()], "months_missing": missing,
-    })
+    regimes = regimes_used(page.object_list) or ["from-2025-02"]
+    ctx["benefit_body"] = render_to_string("privacy/partials/_benefit_body.html", {
+        **ctx, "lines": page.object_list, "page": page, "data": data, "warning": warning,
+        "rates": [regime_rates(r) for r in regimes] + [actual_rates()]}, request=request)
+    return render(request, "privacy/reports/benefit.html", ctx)
 
 
-def _months_to_load(data, year: int, today) -> list[Period]:
+def _months_to_load(stored: list[int], year: int, today) -> list[Period]:
     return [Period.month(year, m) for m in range(1, 13)
-            if m not in data.as_of and Period.month(year, m).start <= today]
+            if m not in stored and Period.month(year, m).start <= today]
 
 
 @require_POST
@@ -68,9 +71,8 @@ def benefit_load(request):
     customer = current_customer(request)
     year = _year(request, customer)
     today = timezone.localtime(timezone.now(), customer.tz).date()
-    data = year_data(customer, year)
     queued = 0
-    for period in _months_to_load(data, year, today):
+    for period in _months_to_load(stored_months(customer, year), year, today):
         _refresh, created = request_refresh(customer, period, user=request.user)
         queued += int(created)
     messages.success(request, _("%(count)s month(s) of %(year)s queued for loading.") % {"count": queued, "year": year})
