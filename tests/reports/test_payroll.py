@@ -148,3 +148,19 @@ def test_hr_sets_the_method_and_contribution_with_an_audit(login, hr, customer, 
     assert BenefitChoice.objects.get(driver_id=7002, year=2026).method == "actual"
     assert AuditEntry.objects.filter(action="benefit.choice", driver_id=7002).exists()
     assert client.get(reverse("privacy:benefit_choice", args=[999999])).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_month_not_loaded_says_so_and_loads_from_the_payroll_page(login, hr, customer, march, monkeypatch):
+    from privacy.reports.views import benefit as view
+
+    queued = []
+    monkeypatch.setattr(view, "request_refresh", lambda c, p, user: (queued.append(p.start), (None, True))[1])
+    client = login(hr)
+    april = client.get(reverse("privacy:payroll"), {"month": "2026-04"}).content.decode()
+    assert "pas encore chargés depuis Océan" in april
+    assert "pas encore chargés depuis Océan" not in client.get(reverse("privacy:payroll"),
+                                                               {"month": "2026-03"}).content.decode()
+    response = client.post(reverse("privacy:benefit_load") + "?year=2026", {"month": "2026-04"})
+    assert response.status_code == 302 and response["Location"].endswith("month=2026-04")
+    assert queued == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 4, 1)]  # the months up to today not stored

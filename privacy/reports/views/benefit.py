@@ -2,6 +2,8 @@
 vehicle costs entered by HR; export with the reports."""
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -76,6 +78,10 @@ def benefit_load(request):
         _refresh, created = request_refresh(customer, period, user=request.user)
         queued += int(created)
     messages.success(request, _("%(count)s month(s) of %(year)s queued for loading.") % {"count": queued, "year": year})
+    month = request.POST.get("month", "")
+    if re.fullmatch(r"\d{4}-\d{2}", month):  # asked from the payroll month: back there
+        query = {"month": month} | _customer_query(request, customer)
+        return redirect(reverse("privacy:payroll") + "?" + urlencode(query))
     query = {"year": year} | _customer_query(request, customer)
     return redirect(reverse("privacy:benefit") + "?" + urlencode(query))
 

@@ -17,6 +17,7 @@ from privacy.reports import exports
 from privacy.reports.forms import BenefitChoiceForm
 from privacy.reports.models import BenefitChoice
 from privacy.reports.payroll_formats import DSN_BLOCK, DSN_TYPE_VEHICLE, formats, payroll_dataset
+from privacy.reports.services.benefit_data import stored_months
 from privacy.reports.services.benefit_month import month_of
 from privacy.reports.services.payroll import PayrollError, lock_month, mark_exported, payroll_state, record_corrections
 from privacy.services.audit import audit_record
@@ -55,6 +56,7 @@ def payroll(request):
         "formats": formats(), "query": urlencode(_query(request, customer, period)),
         "customer_query": urlencode(_query(request, customer)), "dsn_block": DSN_BLOCK,
         "dsn_type": DSN_TYPE_VEHICLE,
+        "month_loaded": period.start.month in stored_months(customer, period.start.year),
     })
 
 
