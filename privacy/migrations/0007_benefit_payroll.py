@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
                 ('recorded_at', models.DateTimeField(auto_now_add=True)),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('payroll_month', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='privacy.payrollmonth')),
+                ('payroll_month', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='privacy.payrollmonth')),
             ],
             options={
                 'ordering': ['payroll_month', 'driver_name', 'driver_id', 'recorded_at', 'id'],

@@ -233,7 +233,7 @@ class PayrollLine(models.Model):
         INITIAL = "initial", _("Initial")
         CORRECTION = "correction", _("Correction")
 
-    payroll_month = models.ForeignKey(PayrollMonth, on_delete=models.PROTECT, related_name="lines")
+    payroll_month = models.ForeignKey(PayrollMonth, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     driver_id = models.BigIntegerField()
     matricule = models.CharField(max_length=60, blank=True)

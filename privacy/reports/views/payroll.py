@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from privacy.access import current_customer, is_admin, role_required
 from privacy.models import Role
 from privacy.reports import exports
+from privacy.reports.benefit_words import sources
 from privacy.reports.forms import BenefitChoiceForm
 from privacy.reports.models import BenefitChoice
 from privacy.reports.payroll_formats import DSN_BLOCK, DSN_TYPE_VEHICLE, formats, payroll_dataset
@@ -57,6 +58,7 @@ def payroll(request):
         "customer_query": urlencode(_query(request, customer)), "dsn_block": DSN_BLOCK,
         "dsn_type": DSN_TYPE_VEHICLE,
         "month_loaded": period.start.month in stored_months(customer, period.start.year),
+        "boss": sources()["boss"],
     })
 
 
