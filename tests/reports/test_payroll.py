@@ -164,3 +164,13 @@ def test_a_month_not_loaded_says_so_and_loads_from_the_payroll_page(login, hr, c
     response = client.post(reverse("privacy:benefit_load") + "?year=2026", {"month": "2026-04"})
     assert response.status_code == 302 and response["Location"].endswith("month=2026-04")
     assert queued == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 4, 1)]  # the months up to today not stored
+
+
+def test_a_driver_without_matricule_is_flagged(customer, march, monkeypatch):
+    car_a, _car_b = march
+    history(monkeypatch, {8123: [(car_a, "2026-01-01", None, True)]})
+    month_snapshot(customer, 2, [driver_row(ocean_id=8123, name="SANS MATRICULE", private_m=1000, pro_m=9000)])
+    lines, _warning = driver_months(customer, MARCH)
+    unknown = next(d for d in lines if d.driver_id == 8123)
+    assert unknown.matricule == "" and any("matricule" in n for n in unknown.notes)
+    assert not any("matricule" in n for d in lines if d.driver_id != 8123 for n in d.notes)

@@ -135,6 +135,8 @@ def driver_months(customer: Customer, period: Period) -> tuple[list[DriverMonth]
                 line.vehicles.append(item)
         if not line.vehicles:
             continue
+        if not line.matricule:
+            line.notes.append(_("No matricule in Ocean for this driver: the payroll tool cannot match the line."))
         choice = choices.get(driver_id)
         line.method = choice.method if choice else BenefitMethod.FLAT
         _settle(line, choice.monthly_contribution if choice else ZERO)
