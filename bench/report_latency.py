@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import statistics
@@ -31,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _portal import Browser, session_cookie, spread  # noqa: E402 - bench/ is on the path when run
 
 urlpatterns: list = []  # the portal's routes plus the bare view, filled after django.setup()
 
@@ -144,51 +145,6 @@ def populate(args):
     print(f"stored {args.months} monthly snapshots of {args.drivers} drivers + {args.drivers} vehicles "
           f"in {time.perf_counter() - started:.1f} s")
     return customer, hr, periods[-1]
-
-
-def session_cookie(user) -> str:
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; django_language=fr"
-
-
-class Browser:
-    """GET requests straight into the WSGI handler, as gunicorn would hand them over."""
-
-    def __init__(self, cookie: str):
-        from django.core.handlers.wsgi import WSGIHandler
-
-        self.handler, self.cookie = WSGIHandler(), cookie
-
-    def get(self, path: str) -> float:
-        url, _sep, query = path.partition("?")
-        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": url, "QUERY_STRING": query, "SERVER_NAME": "localhost",
-                   "SERVER_PORT": "80", "HTTP_HOST": "localhost", "SERVER_PROTOCOL": "HTTP/1.1",
-                   "REMOTE_ADDR": "127.0.0.1", "HTTP_COOKIE": self.cookie, "HTTP_ACCEPT_LANGUAGE": "fr",
-                   "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http",
-                   "wsgi.version": (1, 0), "wsgi.multithread": True, "wsgi.multiprocess": True,
-                   "wsgi.run_once": False}
-        status: list[str] = []
-        started = time.perf_counter()
-        body = self.handler(environ, lambda s, _headers, _exc=None: status.append(s))
-        content = b"".join(body)
-        body.close()
-        elapsed = (time.perf_counter() - started) * 1000
-        if not status[0].startswith("200") or not content:
-            raise SystemExit(f"{path}: {status[0]}")
-        return elapsed
-
-
-def spread(values: list[float], digits: int = 1, unit: str = "") -> str:
-    return f"{statistics.median(values):.{digits}f}{unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
 def main() -> None:
