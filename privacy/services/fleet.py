@@ -136,10 +136,16 @@ def fleet_get(customer: Customer, *, refresh: bool = False) -> Fleet:
             raise
         data = fleet.to_cache()
         cache.set(key, data, FLEET_TTL)
+        cache.set(f"{key}:synced", data["synced_at"], FLEET_TTL)
         cache.set(f"{key}:stale", data, FLEET_STALE_TTL)
         return fleet
     finally:
         cache.delete(f"{key}:lock")
+
+
+def fleet_version(customer: Customer) -> str | None:
+    """When the cached fleet was fetched (a tiny read: pages key their caches on it), None if not cached."""
+    return cache.get(f"{_key(customer)}:synced")
 
 
 def fleet_drivers_visible(user: User, customer: Customer) -> list[FleetDriver]:

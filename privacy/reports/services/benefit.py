@@ -72,9 +72,9 @@ def _vehicle_map(customer: Customer) -> tuple[dict[int, int], dict[int, str], st
     return drivers, labels, None
 
 
-def benefit_lines(customer: Customer, year: int) -> tuple[list[BenefitLine], object, str | None]:
-    """(lines, the year's snapshot or None, a warning or None)."""
-    snapshot = current_snapshot(customer, Period.year(year))
+def benefit_lines(customer: Customer, year: int, snapshot=None) -> tuple[list[BenefitLine], object, str | None]:
+    """(lines, the year's snapshot or None, a warning or None); ``snapshot``: the caller already has it."""
+    snapshot = snapshot if snapshot is not None else current_snapshot(customer, Period.year(year))
     if snapshot is None:
         return [], None, None
     vehicle_of, labels, warning = _vehicle_map(customer)

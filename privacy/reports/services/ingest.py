@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from privacy.models import Customer, User
 from privacy.ocean.errors import OceanAuthError, OceanError, OceanRejected, OceanUnavailable
 from privacy.reports.models import ReportRefresh, ReportRow, ReportSnapshot
+from privacy.reports.services.cache import precompute
 from privacy.reports.services.parse import AnalysisSurvey, MalformedAnalysis, ParsedRow, parse_analysis
 from privacy.reports.services.periods import Period, period_of
 from privacy.services.audit import audit_record
@@ -188,6 +189,10 @@ def swap(snapshot: ReportSnapshot) -> None:
         snapshot.is_current, snapshot.status = True, ReportSnapshot.Status.COMPLETE
         snapshot.save(update_fields=["is_current", "status"])
     ReportSnapshot.objects.filter(pk__in=old).delete()
+    try:  # what every page of this snapshot needs, computed once (recomputed on a cache miss)
+        precompute(snapshot)
+    except Exception:  # the cache being down must not fail a refresh whose rows are stored
+        logger.warning("report summary of snapshot %s not precomputed", snapshot.pk, exc_info=True)
     # Leftovers of refreshes whose worker died mid-way.
     ReportSnapshot.objects.filter(
         customer_id=snapshot.customer_id, status=ReportSnapshot.Status.BUILDING,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -17,10 +18,11 @@ from privacy.reports import exports
 from privacy.reports.forms import VehicleCostForm
 from privacy.reports.models import VehicleCost
 from privacy.reports.services.benefit import benefit_lines
+from privacy.reports.services.cache import cached_html, costs_version, page_key
 from privacy.reports.services.periods import Period
 from privacy.reports.views.common import report_context
 from privacy.services.audit import audit_record
-from privacy.services.fleet import fleet_get
+from privacy.services.fleet import fleet_get, fleet_version
 from privacy.services.ocean import OceanError
 
 hr_only = role_required(Role.HR)
@@ -41,12 +43,18 @@ def _customer_query(request, customer) -> dict[str, str]:
 def benefit(request):
     customer = current_customer(request)
     year = _year(request, customer)
-    lines, snapshot, warning = benefit_lines(customer, year)
-    ctx = report_context(request, source=Period.year(year).query())  # refresh state of the year
-    ctx.update({
-        "year": year, "lines": lines, "snapshot": snapshot, "warning": warning,
-        "years": range(ctx["today"].year, 2019, -1), "customer_query": _customer_query(request, customer),
-    })
+    ctx = report_context(request, source=Period.year(year).query())  # snapshot and refresh state of the year
+    ctx.update({"year": year, "years": range(ctx["today"].year, 2019, -1),
+                "customer_query": _customer_query(request, customer)})
+    fleet = fleet_version(customer)  # which vehicle each driver has comes from the fleet directory
+    key = page_key("benefit", ctx["state"], request, customer, costs_version(customer), fleet) if fleet else None
+
+    def body() -> str:  # only on a cache miss
+        lines, _snapshot, warning = benefit_lines(customer, year, snapshot=ctx["snapshot"])
+        return render_to_string("privacy/partials/_benefit_body.html",
+                                {**ctx, "lines": lines, "warning": warning}, request=request)
+
+    ctx["benefit_body"] = cached_html(key, body)
     return render(request, "privacy/reports/benefit.html", ctx)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,6 +20,7 @@ from privacy.access import role_required
 from privacy.models import Role
 from privacy.reports import exports
 from privacy.reports.models import ReportRefresh, RowKind
+from privacy.reports.services.cache import cached_html, page_key
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import PeriodError, period_from_params
 from privacy.reports.services.queries import build_table, find_row, monthly_trend
@@ -34,9 +36,16 @@ hr_only = role_required(Role.HR)
 def reports(request):
     ctx = report_context(request)
     kind = KINDS.get(request.GET.get("view", ""), RowKind.DRIVER)
-    table = build_table(ctx["customer"], ctx["period"], kind=kind, params=request.GET, paginate=True)
-    ctx.update(table=table, view=kind, views=_views(), headers=_headers(request, table))
-    ctx.update(chart_context(ctx["customer"], ctx["period"], table.snapshot))
+    ctx.update(view=kind, views=_views())
+
+    def body() -> str:  # only on a cache miss: the first view of this page of this snapshot
+        table = build_table(ctx["customer"], ctx["period"], kind=kind, params=request.GET, paginate=True,
+                            snapshot=ctx["snapshot"])
+        body_ctx = {**ctx, "table": table, "headers": _headers(request, table),
+                    **chart_context(ctx["customer"], ctx["period"], table.snapshot)}
+        return render_to_string("privacy/partials/_report_body.html", body_ctx, request=request)
+
+    ctx["report_body"] = cached_html(page_key("reports", ctx["state"], request, ctx["customer"]), body)
     return render(request, "privacy/reports/index.html", ctx)
 
 
