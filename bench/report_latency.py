@@ -129,22 +129,54 @@ def populate(args):
     from django.utils import timezone
 
     from privacy.models import Customer, Role, User
-    from privacy.reports.models import ReportSnapshot
+    from privacy.reports.models import ReportSnapshot, VehicleCost
     from privacy.reports.services.ingest import store_rows, swap
+    from privacy.reports.services.periods import Period
 
     customer = Customer.objects.create(name="Bench", ocean_customer_id=1110000000, code_exploitant="1110000001")
     hr = User.objects.create_user("bench-hr", password="bench-password-1234", role=Role.HR, customer=customer)
     periods = months_back(args.months, timezone.localdate())
     started = time.perf_counter()
-    for index, period in enumerate(periods):
+    year = Period.year(periods[-1].start.year)
+    for index, period in enumerate([*periods, year]):  # the year-to-date snapshot feeds the benefit page
         snapshot = ReportSnapshot.objects.create(
             customer=customer, period_kind=period.kind, period_start=period.start, period_end=period.end,
             as_of=timezone.now(), status=ReportSnapshot.Status.BUILDING)
         store_rows(snapshot, parsed_rows(args.drivers, index))
         swap(snapshot)
+    cache_fleet(customer, args.drivers)
+    VehicleCost.objects.bulk_create(
+        VehicleCost(customer=customer, vehicle_id=5001 + i, acquisition="purchase",
+                    purchase_price_ttc=Decimal(18_000 + 37 * i), annual_maintenance=Decimal(600),
+                    annual_insurance=Decimal(700), made_available=date(2024, 1 + i % 12, 1),
+                    employer_pays_fuel=i % 3 == 0, electric=i % 5 == 4) for i in range(0, args.drivers, 2))
     print(f"stored {args.months} monthly snapshots of {args.drivers} drivers + {args.drivers} vehicles "
           f"in {time.perf_counter() - started:.1f} s")
-    return customer, hr, periods[-1]
+    return customer, hr, periods[-1], year
+
+
+def cache_fleet(customer, drivers: int) -> None:
+    """The fleet directory as another page left it in the cache (the benefit page maps drivers to vehicles)."""
+    from django.core.cache import cache
+
+    from privacy.services import fleet as fleet_service
+
+    agencies = max(3, round(drivers / 100))
+    fleet = fleet_service.Fleet(synced_at="2026-01-01T00:00:00+00:00", entities={
+        121 + e: f"Agence {121 + e}" for e in range(agencies)})
+    for i in range(drivers):
+        entity = 121 + i % agencies
+        fleet.vehicles[5001 + i] = fleet_service.FleetVehicle(
+            id=5001 + i, plate=f"AB-{i:03d}-CD", numero_embarque=10_000 + i, privacy_enabled=True,
+            label="Renault Clio", motorisation="MONO", entity_id=entity, entity_name=f"Agence {entity}",
+            driver_id=7001 + i)
+        fleet.drivers[7001 + i] = fleet_service.FleetDriver(
+            customer_id=customer.pk, ocean_id=7001 + i, nom=f"DRIVER{i:05d}", prenom="Prénom",
+            matricule=f"M{i + 1:04d}", email="", entity_id=entity, entity_name=f"Agence {entity}",
+            vehicle_id=5001 + i, vehicle_plate=f"AB-{i:03d}-CD", numero_embarque=10_000 + i)
+    key = fleet_service._key(customer)  # noqa: SLF001 - the bench seeds the cache as fleet_get would
+    cache.set(key, fleet.to_cache(), 3600)
+    cache.set(f"{key}:synced", fleet.synced_at, 3600)
 
 
 def main() -> None:
@@ -162,7 +194,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     cache.clear()
-    customer, hr, period = populate(args)
+    customer, hr, period, year = populate(args)
     browser = Browser(session_cookie(hr))
     month = f"month={period.start:%Y-%m}"
     pages = {
@@ -170,7 +202,7 @@ def main() -> None:
         "report page (sorted by share, page 3)": f"/reports/?{month}&sort=-private_share&page=3",
         "report page (by vehicle)": f"/reports/?{month}&view=vehicle",
         "report page (by entity)": f"/reports/?{month}&view=entity",
-        "benefit page": f"/benefit/?{month}",
+        "benefit page": f"/benefit/?year={year.start.year}",
     }
     first = {label: browser.get(path) for label, path in pages.items()}  # first views after the swap
     browser.get("/bare/")

@@ -213,7 +213,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "privacy.auth_backends.CustomerModelBackend",  # the user and their customer in one query
+    "django.contrib.auth.backends.ModelBackend",  # sessions opened before it keep working
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "privacy:home"

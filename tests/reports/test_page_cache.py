@@ -137,3 +137,13 @@ def test_the_benefit_page_shows_an_edited_vehicle_cost_at_once(login, hr, custom
     second = client.get(url).content.decode()
     assert "Saisissez les coûts" not in second and "<details>" in second
     assert ReportSnapshot.objects.filter(pk=snapshot.pk, is_current=True).exists()
+
+
+def test_the_benefit_page_shows_fifty_drivers_a_page(login, hr, customer, sim):
+    many = [row(ocean_id=8000 + i, name=f"DRIVER {i:03d}", private_m=1000, pro_m=9000) for i in range(60)]
+    swap(make_snapshot(customer, Period.year(2026), many, current=False))
+    client = login(hr)
+    first = client.get(reverse("privacy:benefit"), {"year": "2026"}).content.decode()
+    second = client.get(reverse("privacy:benefit"), {"year": "2026", "page": "2"}).content.decode()
+    assert "DRIVER 049" in first and "DRIVER 050" not in first and "Page 1 sur 2" in first
+    assert "DRIVER 050" in second and "DRIVER 059" in second and "DRIVER 000" not in second

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
 
 from privacy.models import Customer
@@ -22,6 +23,7 @@ from privacy.reports.services.queries import current_snapshot
 from privacy.services.fleet import fleet_get
 
 logger = logging.getLogger(__name__)
+PAGE_SIZE = 50
 
 
 @dataclass
@@ -77,10 +79,28 @@ def benefit_lines(customer: Customer, year: int, snapshot=None) -> tuple[list[Be
     snapshot = snapshot if snapshot is not None else current_snapshot(customer, Period.year(year))
     if snapshot is None:
         return [], None, None
+    lines, warning = _lines(customer, year, _driver_rows(snapshot))
+    return lines, snapshot, warning
+
+
+def benefit_page(customer: Customer, year: int, snapshot, number) -> tuple[Page | None, str | None]:
+    """One page of the lines (``PAGE_SIZE`` drivers by name): only that page's figures are computed."""
+    if snapshot is None:
+        return None, None
+    page = Paginator(_driver_rows(snapshot), PAGE_SIZE).get_page(number)
+    page.object_list, warning = _lines(customer, year, page.object_list)
+    return page, warning
+
+
+def _driver_rows(snapshot):
+    return ReportRow.objects.filter(snapshot=snapshot, kind=RowKind.DRIVER).order_by("name", "ocean_id")
+
+
+def _lines(customer: Customer, year: int, rows) -> tuple[list[BenefitLine], str | None]:
     vehicle_of, labels, warning = _vehicle_map(customer)
     costs = {c.vehicle_id: c for c in VehicleCost.objects.filter(customer=customer)}
     lines = []
-    for row in ReportRow.objects.filter(snapshot=snapshot, kind=RowKind.DRIVER).order_by("name", "ocean_id"):
+    for row in rows:
         total_m = row.private_m + row.pro_m
         vehicle_id = vehicle_of.get(row.ocean_id)
         line = BenefitLine(
@@ -93,7 +113,7 @@ def benefit_lines(customer: Customer, year: int, snapshot=None) -> tuple[list[Be
         )
         _compute(line, row, year)
         lines.append(line)
-    return lines, snapshot, warning
+    return lines, warning
 
 
 def _compute(line: BenefitLine, row: ReportRow, year: int) -> None:

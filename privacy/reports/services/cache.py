@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, OuterRef, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, F, Max, Sum
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -45,35 +49,42 @@ class PageState:
     generation: str
 
 
+_STATE_SQL = """
+SELECT s.id, s.as_of, s.period_kind,
+       (SELECT MAX(c.id) FROM {snap} c WHERE c.customer_id = %s AND c.is_current),
+       (SELECT COUNT(*) FROM {snap} c WHERE c.customer_id = %s AND c.is_current),
+       (SELECT r.id FROM {refresh} r WHERE r.customer_id = %s AND r.period_start = %s AND r.period_end = %s
+        ORDER BY r.created_at DESC, r.id DESC LIMIT 1),
+       (SELECT r.status FROM {refresh} r WHERE r.customer_id = %s AND r.period_start = %s AND r.period_end = %s
+        ORDER BY r.created_at DESC, r.id DESC LIMIT 1)
+FROM (SELECT 1 AS one) AS one
+LEFT JOIN {snap} s ON s.customer_id = %s AND s.period_start = %s AND s.period_end = %s AND s.is_current
+"""
+
+
 def page_state(customer: Customer, period: Period) -> PageState:
-    """The period's current snapshot, the customer's snapshot generation and the latest refresh: one query
-    (plus one to load the refresh row while a refresh runs or after it failed)."""
-    snap = ReportSnapshot.objects.filter(customer=OuterRef("pk"), period_start=period.start,
-                                         period_end=period.end, is_current=True)
-    current = (ReportSnapshot.objects.filter(customer=OuterRef("pk"), is_current=True).order_by()
-               .values("customer"))
-    refresh = (ReportRefresh.objects.filter(customer=OuterRef("pk"), period_start=period.start,
-                                            period_end=period.end).order_by("-created_at", "-id"))
-    row = (Customer.objects.filter(pk=customer.pk).annotate(
-        snapshot_id=Subquery(snap.values("pk")[:1]),
-        snapshot_as_of=Subquery(snap.values("as_of")[:1]),
-        snapshot_kind=Subquery(snap.values("period_kind")[:1]),
-        top_id=Subquery(current.annotate(m=Max("pk")).values("m")[:1]),
-        current_count=Subquery(current.annotate(n=Count("pk")).values("n")[:1]),
-        refresh_id=Subquery(refresh.values("pk")[:1]),
-        refresh_status=Subquery(refresh.values("status")[:1]),
-    ).values("snapshot_id", "snapshot_as_of", "snapshot_kind", "top_id", "current_count", "refresh_id",
-             "refresh_status").first()) or {}
+    """The period's current snapshot, the customer's snapshot generation and the latest refresh: one small
+    query written out (the ORM's compiler costs more than the query itself), plus one to load the refresh
+    row while a refresh runs or after it failed."""
+    sql = _STATE_SQL.format(snap=ReportSnapshot._meta.db_table, refresh=ReportRefresh._meta.db_table)
+    start, end = (connection.ops.adapt_datefield_value(d) for d in (period.start, period.end))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [customer.pk, customer.pk, customer.pk, start, end, customer.pk, start, end,
+                             customer.pk, start, end])
+        snapshot_id, as_of, kind, top_id, count, refresh_id, refresh_status = cursor.fetchone()
     snapshot = None
-    if row.get("snapshot_id"):
+    if snapshot_id:
+        if isinstance(as_of, str):  # SQLite hands back text
+            as_of = parse_datetime(as_of)
+        if as_of is not None and timezone.is_naive(as_of):
+            as_of = timezone.make_aware(as_of, UTC)
         snapshot = ReportSnapshot(
-            pk=row["snapshot_id"], customer=customer, period_kind=row["snapshot_kind"],
-            period_start=period.start, period_end=period.end, as_of=row["snapshot_as_of"], is_current=True,
-            status=ReportSnapshot.Status.COMPLETE)
+            pk=snapshot_id, customer=customer, period_kind=kind, period_start=period.start,
+            period_end=period.end, as_of=as_of, is_current=True, status=ReportSnapshot.Status.COMPLETE)
     latest = None
-    if row.get("refresh_status") in (*ReportRefresh.ACTIVE, ReportRefresh.Status.FAILED):
-        latest = ReportRefresh.objects.filter(pk=row["refresh_id"]).first()
-    return PageState(snapshot, latest, f"{row.get('top_id') or 0}.{row.get('current_count') or 0}")
+    if refresh_status in (*ReportRefresh.ACTIVE, ReportRefresh.Status.FAILED):
+        latest = ReportRefresh.objects.filter(pk=refresh_id).first()
+    return PageState(snapshot, latest, f"{top_id or 0}.{count or 0}")
 
 
 def viewer_scope(user, customer: Customer) -> str:
@@ -99,12 +110,24 @@ def page_key(page: str, state: PageState, request, customer: Customer, *extra: o
 
 def cached_html(key: str | None, render) -> SafeString:
     """``render()`` (the portal's own escaped template output) cached under ``key``."""
-    if key is not None and (html := cache.get(key)) is not None:
-        return mark_safe(html)  # noqa: S308 - HTML rendered by our templates, stored as is
-    html = str(render())
-    if key is not None:
-        cache.set(key, html, PAGE_TTL)
-    return mark_safe(html)  # noqa: S308
+    return cached_fragments(key, {"html": render})["html"]
+
+
+def cached_fragments(key: str | None, renders: dict) -> dict[str, SafeString]:
+    """Several fragments of one page (name -> render callable) in one cache round trip."""
+    keys = {name: f"{key}:{name}" for name in renders} if key is not None else {}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    out, missing = {}, {}
+    for name, render in renders.items():
+        html = found.get(keys.get(name, ""))
+        if html is None:
+            html = str(render())
+            if key is not None:
+                missing[keys[name]] = html
+        out[name] = mark_safe(html)  # noqa: S308 - HTML rendered by our templates, stored as is
+    if missing:
+        cache.set_many(missing, PAGE_TTL)
+    return out
 
 
 def costs_version(customer: Customer) -> str:

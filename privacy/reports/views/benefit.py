@@ -17,7 +17,7 @@ from privacy.models import Role
 from privacy.reports import exports
 from privacy.reports.forms import VehicleCostForm
 from privacy.reports.models import VehicleCost
-from privacy.reports.services.benefit import benefit_lines
+from privacy.reports.services.benefit import benefit_lines, benefit_page
 from privacy.reports.services.cache import cached_html, costs_version, page_key
 from privacy.reports.services.periods import Period
 from privacy.reports.views.common import report_context
@@ -50,9 +50,10 @@ def benefit(request):
     key = page_key("benefit", ctx["state"], request, customer, costs_version(customer), fleet) if fleet else None
 
     def body() -> str:  # only on a cache miss
-        lines, _snapshot, warning = benefit_lines(customer, year, snapshot=ctx["snapshot"])
+        page, warning = benefit_page(customer, year, ctx["snapshot"], request.GET.get("page"))
+        lines = page.object_list if page is not None else []
         return render_to_string("privacy/partials/_benefit_body.html",
-                                {**ctx, "lines": lines, "warning": warning}, request=request)
+                                {**ctx, "lines": lines, "page": page, "warning": warning}, request=request)
 
     ctx["benefit_body"] = cached_html(key, body)
     return render(request, "privacy/reports/benefit.html", ctx)

@@ -20,7 +20,7 @@ from privacy.access import role_required
 from privacy.models import Role
 from privacy.reports import exports
 from privacy.reports.models import ReportRefresh, RowKind
-from privacy.reports.services.cache import cached_html, page_key
+from privacy.reports.services.cache import cached_fragments, page_key
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import PeriodError, period_from_params
 from privacy.reports.services.queries import build_table, find_row, monthly_trend
@@ -38,6 +38,9 @@ def reports(request):
     kind = KINDS.get(request.GET.get("view", ""), RowKind.DRIVER)
     ctx.update(view=kind, views=_views())
 
+    def top() -> str:  # title and period picker (the picker's defaults follow today)
+        return render_to_string("privacy/partials/_report_top.html", ctx, request=request)
+
     def body() -> str:  # only on a cache miss: the first view of this page of this snapshot
         table = build_table(ctx["customer"], ctx["period"], kind=kind, params=request.GET, paginate=True,
                             snapshot=ctx["snapshot"])
@@ -45,7 +48,9 @@ def reports(request):
                     **chart_context(ctx["customer"], ctx["period"], table.snapshot)}
         return render_to_string("privacy/partials/_report_body.html", body_ctx, request=request)
 
-    ctx["report_body"] = cached_html(page_key("reports", ctx["state"], request, ctx["customer"]), body)
+    key = page_key("reports", ctx["state"], request, ctx["customer"], ctx["today"])
+    parts = cached_fragments(key, {"top": top, "body": body})
+    ctx.update(report_top=parts["top"], report_body=parts["body"])
     return render(request, "privacy/reports/index.html", ctx)
 
 
