@@ -30,8 +30,21 @@ class Browser:
     def __init__(self, cookie: str):
         from django.core.handlers.wsgi import WSGIHandler
 
-        self.handler, self.cookie = WSGIHandler(), cookie
+        self.handler = WSGIHandler()
+        self.cookies = dict(part.strip().split("=", 1) for part in cookie.split(";") if "=" in part)
         self.last_body = b""
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def _keep_cookies(self, headers) -> None:
+        """Like a browser: cookies the answers set (the CSRF cookie, …) are sent with the next requests."""
+        for name, value in headers:
+            if name.lower() == "set-cookie":
+                pair = value.split(";", 1)[0]
+                key, _sep, val = pair.partition("=")
+                self.cookies[key.strip()] = val.strip().strip('"')
 
     def get(self, path: str, *, htmx: bool = False) -> float:
         """Milliseconds to answer ``path`` (body read to the end); exits on any status but 200."""
@@ -45,13 +58,15 @@ class Browser:
         if htmx:
             environ["HTTP_HX_REQUEST"] = "true"
         status: list[str] = []
+        headers: list = []
         started = time.perf_counter()
-        body = self.handler(environ, lambda s, _headers, _exc=None: status.append(s))
+        body = self.handler(environ, lambda s, h, _exc=None: (status.append(s), headers.extend(h)))
         content = b"".join(body)
         body.close()
         elapsed = (time.perf_counter() - started) * 1000
         if not status[0].startswith("200") or not content:
             raise SystemExit(f"{path}: {status[0]}")
+        self._keep_cookies(headers)
         self.last_body = content
         return elapsed
 

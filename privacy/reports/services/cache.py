@@ -108,6 +108,30 @@ def page_key(page: str, state: PageState, request, customer: Customer, *extra: o
     return f"privacy:v1:report-page:{state.snapshot.pk}:{digest}"
 
 
+def viewer_key(key: str | None, request, state: PageState) -> str | None:
+    """Key of the whole page as this viewer gets it (header, CSRF token, refresh state), or None while
+    something on it is live: a refresh running or failed, a message waiting, no CSRF cookie yet (the token
+    in a cached page is only valid with the cookie it was made for)."""
+    secret = request.META.get("CSRF_COOKIE")
+    if key is None or state.refresh is not None or not secret:
+        return None
+    if request.COOKIES.get("messages") or request.session.get("_messages"):
+        return None
+    user = request.user
+    digest = hashlib.sha256(f"{user.pk}|{user.get_username()}|{user.get_full_name()}|{secret}".encode())
+    return f"{key}:viewer:{digest.hexdigest()[:32]}"
+
+
+def cached_page(key: str | None):
+    """The whole page stored under ``viewer_key``, or None."""
+    return cache.get(key) if key is not None else None
+
+
+def store_page(key: str | None, response) -> None:
+    if key is not None and response.status_code == 200:
+        cache.set(key, response.content, PAGE_TTL)
+
+
 def cached_html(key: str | None, render) -> SafeString:
     """``render()`` (the portal's own escaped template output) cached under ``key``."""
     return cached_fragments(key, {"html": render})["html"]

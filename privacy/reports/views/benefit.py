@@ -3,7 +3,7 @@ vehicle costs entered by HR; export with the reports."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,7 +18,14 @@ from privacy.reports import exports
 from privacy.reports.forms import VehicleCostForm
 from privacy.reports.models import VehicleCost
 from privacy.reports.services.benefit import benefit_lines, benefit_page
-from privacy.reports.services.cache import cached_html, costs_version, page_key
+from privacy.reports.services.cache import (
+    cached_html,
+    cached_page,
+    costs_version,
+    page_key,
+    store_page,
+    viewer_key,
+)
 from privacy.reports.services.periods import Period
 from privacy.reports.views.common import report_context
 from privacy.services.audit import audit_record
@@ -47,7 +54,11 @@ def benefit(request):
     ctx.update({"year": year, "years": range(ctx["today"].year, 2019, -1),
                 "customer_query": _customer_query(request, customer)})
     fleet = fleet_version(customer)  # which vehicle each driver has comes from the fleet directory
-    key = page_key("benefit", ctx["state"], request, customer, costs_version(customer), fleet) if fleet else None
+    key = (page_key("benefit", ctx["state"], request, customer, ctx["today"], costs_version(customer), fleet)
+           if fleet else None)
+    whole = viewer_key(key, request, ctx["state"])
+    if (html := cached_page(whole)) is not None:
+        return HttpResponse(html)
 
     def body() -> str:  # only on a cache miss
         page, warning = benefit_page(customer, year, ctx["snapshot"], request.GET.get("page"))
@@ -56,7 +67,9 @@ def benefit(request):
                                 {**ctx, "lines": lines, "page": page, "warning": warning}, request=request)
 
     ctx["benefit_body"] = cached_html(key, body)
-    return render(request, "privacy/reports/benefit.html", ctx)
+    response = render(request, "privacy/reports/benefit.html", ctx)
+    store_page(whole, response)
+    return response
 
 
 @require_GET

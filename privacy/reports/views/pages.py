@@ -6,7 +6,7 @@ No position or address is ever read here: reports hold aggregates only.
 """
 from __future__ import annotations
 
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +20,7 @@ from privacy.access import role_required
 from privacy.models import Role
 from privacy.reports import exports
 from privacy.reports.models import ReportRefresh, RowKind
-from privacy.reports.services.cache import cached_fragments, page_key
+from privacy.reports.services.cache import cached_fragments, cached_page, page_key, store_page, viewer_key
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import PeriodError, period_from_params
 from privacy.reports.services.queries import build_table, find_row, monthly_trend
@@ -35,6 +35,10 @@ hr_only = role_required(Role.HR)
 @hr_only
 def reports(request):
     ctx = report_context(request)
+    key = page_key("reports", ctx["state"], request, ctx["customer"], ctx["today"])
+    whole = viewer_key(key, request, ctx["state"])
+    if (html := cached_page(whole)) is not None:  # this viewer saw this very page of this snapshot
+        return HttpResponse(html)
     kind = KINDS.get(request.GET.get("view", ""), RowKind.DRIVER)
     ctx.update(view=kind, views=_views())
 
@@ -48,10 +52,11 @@ def reports(request):
                     **chart_context(ctx["customer"], ctx["period"], table.snapshot)}
         return render_to_string("privacy/partials/_report_body.html", body_ctx, request=request)
 
-    key = page_key("reports", ctx["state"], request, ctx["customer"], ctx["today"])
     parts = cached_fragments(key, {"top": top, "body": body})
     ctx.update(report_top=parts["top"], report_body=parts["body"])
-    return render(request, "privacy/reports/index.html", ctx)
+    response = render(request, "privacy/reports/index.html", ctx)
+    store_page(whole, response)
+    return response
 
 
 def _views():
