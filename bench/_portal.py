@@ -33,6 +33,7 @@ class Browser:
         self.handler = WSGIHandler()
         self.cookies = dict(part.strip().split("=", 1) for part in cookie.split(";") if "=" in part)
         self.last_body = b""
+        self.last_cpu_ms = 0.0  # CPU time of the last request in this thread: steady when the machine is busy
 
     @property
     def cookie(self) -> str:
@@ -59,11 +60,12 @@ class Browser:
             environ["HTTP_HX_REQUEST"] = "true"
         status: list[str] = []
         headers: list = []
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         body = self.handler(environ, lambda s, h, _exc=None: (status.append(s), headers.extend(h)))
         content = b"".join(body)
         body.close()
         elapsed = (time.perf_counter() - started) * 1000
+        self.last_cpu_ms = (time.thread_time() - cpu) * 1000
         if not status[0].startswith("200") or not content:
             raise SystemExit(f"{path}: {status[0]}")
         self._keep_cookies(headers)
