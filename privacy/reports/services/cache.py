@@ -18,6 +18,8 @@ the cache by snapshot id (recomputed on a miss, since the rows never change).
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC
 from urllib.parse import urlencode
@@ -122,14 +124,55 @@ def viewer_key(key: str | None, request, state: PageState) -> str | None:
     return f"{key}:viewer:{digest.hexdigest()[:32]}"
 
 
+class _Recent:
+    """The last entries this process read or wrote, in memory: an entry never changes under its key, so
+    a hit needs neither the shared cache's I/O nor unpickling. Bounded by count (pages are ~50 KB)."""
+
+    def __init__(self, size: int = 256):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_recent = _Recent()
+
+
+def forget_recent() -> None:
+    """Drop this process's in-memory copies (tests: their databases reuse snapshot ids)."""
+    _recent.clear()
+
+
 def cached_page(key: str | None):
     """The whole page stored under ``viewer_key``, or None."""
-    return cache.get(key) if key is not None else None
+    if key is None:
+        return None
+    html = _recent.get(key)
+    if html is None and (html := cache.get(key)) is not None:
+        _recent.put(key, html)
+    return html
 
 
 def store_page(key: str | None, response) -> None:
     if key is not None and response.status_code == 200:
         cache.set(key, response.content, PAGE_TTL)
+        _recent.put(key, response.content)
 
 
 def cached_html(key: str | None, render) -> SafeString:
@@ -140,7 +183,11 @@ def cached_html(key: str | None, render) -> SafeString:
 def cached_fragments(key: str | None, renders: dict) -> dict[str, SafeString]:
     """Several fragments of one page (name -> render callable) in one cache round trip."""
     keys = {name: f"{key}:{name}" for name in renders} if key is not None else {}
-    found = cache.get_many(list(keys.values())) if keys else {}
+    found = {k: html for k in keys.values() if (html := _recent.get(k)) is not None}
+    if len(found) < len(keys):
+        found.update(cache.get_many([k for k in keys.values() if k not in found]))
+        for k, html in found.items():
+            _recent.put(k, html)
     out, missing = {}, {}
     for name, render in renders.items():
         html = found.get(keys.get(name, ""))
@@ -151,6 +198,8 @@ def cached_fragments(key: str | None, renders: dict) -> dict[str, SafeString]:
         out[name] = mark_safe(html)  # noqa: S308 - HTML rendered by our templates, stored as is
     if missing:
         cache.set_many(missing, PAGE_TTL)
+        for k, html in missing.items():
+            _recent.put(k, html)
     return out
 
 
