@@ -1,10 +1,11 @@
 """Ingestion of a generated ~100 MB `preformattedPrivacy` answer (DETAIL mode: per-day maps) with the
-portal's streaming parser, against a bare ``orjson.loads`` of the same bytes.
+portal's parser, against a bare ``orjson.loads`` of the same bytes, with the garbage collector on and off.
 
-Each variant runs in a fresh subprocess so peak RSS (ru_maxrss) is its own; tracemalloc peaks are
-measured in a second run (tracemalloc slows parsing down, so times come from the first).
+Every run is a fresh subprocess (peak RSS = its own VmHWM, interpreter included); the variants
+are interleaved round by round, and the figures are the median with min–max over the rounds. The last
+line prints the ratios against the goals of issue 16.
 
-    .venv/bin/python bench/report_ingest.py [--mb 100]
+    .venv/bin/python bench/report_ingest.py [--mb 100] [--rounds 5]
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,52 +75,94 @@ def generate(path: Path, megabytes: int) -> int:
         return out.tell()
 
 
-def run_variant(variant: str, path: str, trace: bool) -> dict:
-    if trace:
-        import tracemalloc
+VARIANTS = {  # name -> (what, GC enabled)
+    "orjson": ("bare orjson.loads of the bytes read whole (+ counting leaves)", True),
+    "orjson-nogc": ("bare orjson.loads, garbage collector disabled", False),
+    "portal": ("portal: parse_analysis (file memory-mapped, msgspec structs of the fields used)", True),
+    "portal-nogc": ("portal: parse_analysis, garbage collector disabled", False),
+    "portal-tolerant": ("portal, answer with an undocumented field (tolerant walk + survey)", True),
+}
 
-        tracemalloc.start()
+
+def run_variant(variant: str, path: str) -> dict:
+    import gc
+
+    if not VARIANTS[variant][1]:
+        gc.disable()
+    if variant == "portal-tolerant":
+        path = path + ".extra"
     started = time.perf_counter()
-    if variant == "orjson":
+    if variant.startswith("orjson"):
         import orjson
 
         data = orjson.loads(Path(path).read_bytes())
         count = sum(len(e["nodes"]) for e in data[0]["synthesisTreeByDriver"]["nodes"].values())
     else:
-        from privacy.reports.services.parse import parse_analysis
+        from privacy.reports.services.parse import AnalysisSurvey, parse_analysis
 
+        survey = AnalysisSurvey()
         with open(path, "rb") as body:
-            count = sum(1 for r in parse_analysis(body, private_keys=["VIE_PRIVEE"], pro_keys=["VIE_PRO"])
-                        if r.kind == "driver")
+            count = sum(1 for r in parse_analysis(body, private_keys=["VIE_PRIVEE"], pro_keys=["VIE_PRO"],
+                                                  survey=survey) if r.kind == "driver")
+        assert bool(survey.fallback) == (variant == "portal-tolerant")
     elapsed = time.perf_counter() - started
-    result = {"variant": variant, "seconds": round(elapsed, 2), "leaves": count,
-              "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-    if trace:
-        import tracemalloc
+    return {"variant": variant, "seconds": elapsed, "leaves": count, "peak_rss_mb": peak_rss_mb()}
 
-        result["tracemalloc_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
-    return result
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS: VmHWM (ru_maxrss would carry the parent's peak across fork + exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.3f} ({min(values):.3f}–{max(values):.3f})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=100)
-    parser.add_argument("--child", nargs=3, metavar=("VARIANT", "PATH", "TRACE"))
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--child", nargs=2, metavar=("VARIANT", "PATH"))
     args = parser.parse_args()
     if args.child:
-        variant, path, trace = args.child
-        print(json.dumps(run_variant(variant, path, trace == "1")))
+        print(json.dumps(run_variant(*args.child)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "analysis.json"
         size = generate(path, args.mb)
-        print(f"generated {size / 2**20:.1f} MiB at {path}")
+        data = path.read_bytes()
+        Path(str(path) + ".extra").write_bytes(data[:-2] + b',"undocumentedField":{"x":1}}]')
+        del data
+        print(f"generated {size / 2**20:.1f} MiB at {path}; {args.rounds} interleaved rounds, one fresh process each")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ocean_portal.settings"}
-        for variant in ("orjson", "stream"):
-            for trace in ("0", "1"):
-                out = subprocess.run([sys.executable, __file__, "--child", variant, str(path), trace], env=env,
+        results: dict[str, list[dict]] = {v: [] for v in VARIANTS}
+        for _ in range(args.rounds):
+            for variant in VARIANTS:
+                out = subprocess.run([sys.executable, __file__, "--child", variant, str(path)], env=env,
                                      capture_output=True, text=True, check=True).stdout
-                print(out.strip())
+                results[variant].append(json.loads(out))
+    mib = size / 2**20
+    print("\n| variant | seconds, median (min–max) | peak RSS MiB (max) | RSS / input |")
+    print("|---|---|---|---|")
+    for variant, runs in results.items():
+        rss = max(r["peak_rss_mb"] for r in runs)
+        print(f"| {VARIANTS[variant][0]} | {spread([r['seconds'] for r in runs])} | {rss:.0f} | {rss / mib:.2f}x |")
+
+    def ratios(a: str, b: str) -> list[float]:  # per round: the runs of one round sat side by side
+        return [x["seconds"] / y["seconds"] for x, y in zip(results[a], results[b], strict=True)]
+
+    gc_on, gc_off = ratios("portal", "orjson"), ratios("portal", "orjson-nogc")
+    rss = max(r["peak_rss_mb"] for r in results["portal"] + results["portal-tolerant"]) / mib
+    print(f"\nportal / orjson (GC on): {spread(gc_on)}; portal / orjson (GC off): {spread(gc_off)}; "
+          f"tolerant path / orjson (GC off): {spread(ratios('portal-tolerant', 'orjson-nogc'))}")
+    print(f"analysis ingest / orjson.loads: {statistics.median(gc_on):.2f}x (goal <= 1x, GC on), "
+          f"{statistics.median(gc_off):.2f}x (goal <= 2x, GC off); peak RSS {rss:.2f}x input (goal <= 2.5x)")
 
 
 if __name__ == "__main__":

@@ -102,6 +102,9 @@ def main() -> None:
             "/drivers/7001/preview/", {"cells": week_to_cells(lunch)}).status_code)
         measure("save the grid (read, POST, read back)", lambda: client.post(
             "/drivers/7001/", {"cells": week_to_cells(lunch), "action": "save"}).status_code)
+        client.get("/drivers/7001/")  # the manager sees the saved grid again
+        measure("save the same grid again (unchanged)", lambda: client.post(
+            "/drivers/7001/", {"cells": week_to_cells(lunch), "action": "save"}).status_code)
         measure("exceptional periods page, cached", lambda: client.get("/drivers/7001/periods/").status_code)
         measure("add a period (read, POST, read back)", lambda: client.post(
             "/drivers/7001/periods/", {"label": "Congés", "start_date": "2027-07-05",
@@ -119,6 +122,12 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(str(c) for c in row) + " |")
+    calls = {row[0]: row[2] + row[3] + row[4] for row in rows}
+    cold, warm = calls["drivers list, cold cache (20 drivers on the page)"], calls["drivers list, warm cache"]
+    save, same = calls["save the grid (read, POST, read back)"], calls["save the same grid again (unchanged)"]
+    verdict = "met" if all(a <= b for a, b in zip((cold, warm, save, same), (4, 0, 3, 0), strict=True)) else "NOT met"
+    print(f"upstream requests: drivers list cold {cold} incl. login (goal 4), warm {warm} (goal 0); "
+          f"grid save {save} (goal 3), unchanged {same} (goal 0): {verdict}")
 
 
 if __name__ == "__main__":

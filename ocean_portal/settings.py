@@ -108,9 +108,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections for both engines: with SQLite, closing the last connection after every request
+# checkpoints and deletes the WAL (an fsync per request), and the next request recreates it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "privacy.User"
 
@@ -219,7 +220,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "privacy.auth_backends.CustomerModelBackend",  # the user and their customer in one query
+    "django.contrib.auth.backends.ModelBackend",  # sessions opened before it keep working
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "privacy:home"
@@ -335,8 +337,9 @@ STEP_ACCESS_LOG_RETENTION_DAYS = env.int("STEP_ACCESS_LOG_RETENTION_DAYS", defau
 # Whom employees write to about their data (DPO or privacy contact), shown on the « Informations vie
 # privée » page (CNIL: the notice names a contact). An e-mail address or a short text.
 PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="")
-# Concurrent ficheJour calls for one page (a week of one or two vehicles = 7 to 14 calls).
-STEPS_FETCH_WORKERS = env.int("STEPS_FETCH_WORKERS", default=6)
+# Concurrent upstream calls for one page: a driver's week starts its assignment history, both private-hours
+# reads and 7 ficheJour days in one wave (10 calls; a second vehicle that week adds up to 7).
+STEPS_FETCH_WORKERS = env.int("STEPS_FETCH_WORKERS", default=12)
 # Reminder e-mail to drivers this many days before the declaration deadline.
 STEP_REMINDER_DAYS = env.int("STEP_REMINDER_DAYS", default=2)
 

@@ -1,4 +1,4 @@
-"""``python -m ocean_sim --port 8001 [--host 127.0.0.1] [--db PATH] [--seed N]``.
+"""``python -m ocean_sim --port 8001 [--host 127.0.0.1] [--db PATH] [--seed N] [--drivers N --vehicles M]``.
 
 Environment: OCEAN_SIM_LOGIN / OCEAN_SIM_PASSWORD (credentials, default demo/demo),
 OCEAN_SIM_FAULTS (JSON object, same keys as ``POST /__sim__/faults``)."""
@@ -14,6 +14,7 @@ import orjson
 from werkzeug.serving import make_server
 
 from .app import create_app
+from .fleet import N_DRIVERS, N_VEHICLES
 
 DEFAULT_DB = "var/ocean_sim.sqlite3"
 
@@ -26,7 +27,14 @@ def main(argv: list[str] | None = None) -> None:
         "--db", default=DEFAULT_DB, help=f"SQLite file (default {DEFAULT_DB}); ':memory:' for none"
     )
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--drivers", type=int, default=N_DRIVERS,
+                        help=f"fleet size (default {N_DRIVERS}, the demo fleet; more are appended, deterministic)")
+    parser.add_argument("--vehicles", type=int, default=None,
+                        help=f"vehicles (default: the demo's {N_VEHICLES}, or drivers + 4 for a bigger fleet)")
     args = parser.parse_args(argv)
+    vehicles = args.vehicles if args.vehicles is not None else max(N_VEHICLES, args.drivers + 4)
+    if args.drivers < N_DRIVERS or vehicles < N_VEHICLES:
+        parser.error(f"--drivers must be at least {N_DRIVERS} and --vehicles at least {N_VEHICLES}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     db_path = None if args.db == ":memory:" else args.db
     if db_path:
@@ -36,6 +44,8 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         login=os.environ.get("OCEAN_SIM_LOGIN", "demo"),
         password=os.environ.get("OCEAN_SIM_PASSWORD", "demo"),
+        drivers=args.drivers,
+        vehicles=vehicles,
     )
     faults = os.environ.get("OCEAN_SIM_FAULTS")
     if faults:
@@ -43,11 +53,13 @@ def main(argv: list[str] | None = None) -> None:
         state.faults.update(orjson.loads(faults))
     server = make_server(args.host, args.port, app, threaded=True)
     logging.getLogger("ocean_sim").info(
-        "Océan simulator on http://%s:%d/ocean/restapi (db=%s, seed=%d)",
+        "Océan simulator on http://%s:%d/ocean/restapi (db=%s, seed=%d, %d drivers, %d vehicles)",
         args.host,
         server.server_port,
         db_path or "memory",
         args.seed,
+        args.drivers,
+        vehicles,
     )
     try:
         server.serve_forever()

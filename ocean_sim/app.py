@@ -17,7 +17,7 @@ from flask import Flask, Response, g, request
 from . import views_fleet, views_privacy
 from .dates import DateError, local_date
 from .faults import Faults, Stats
-from .fleet import Fleet
+from .fleet import N_DRIVERS, N_VEHICLES, Fleet
 from .responses import ApiError, json_response
 from .schedules import BadInput, seed_defaults
 from .store import Store
@@ -74,6 +74,8 @@ class SimState:
         customer_id: int,
         code_exploitant: str,
         clock: Callable[[], datetime] | None,
+        drivers: int = N_DRIVERS,
+        vehicles: int = N_VEHICLES,
     ):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.login, self._password = login, password
@@ -83,10 +85,13 @@ class SimState:
         if anchor is None:
             anchor = local_date(self.now()).isoformat()
             self.store.set_meta("anchor", anchor)
-        self.fleet = Fleet(seed, date.fromisoformat(anchor), customer_id, code_exploitant)
-        if self.store.meta("seeded") is None:
-            seed_defaults(self.store, self.fleet.drivers, self.fleet.schedule_from)
-            self.store.set_meta("seeded", "1")
+        self.fleet = Fleet(seed, date.fromisoformat(anchor), customer_id, code_exploitant,
+                           drivers=drivers, vehicles=vehicles)
+        seeded = self.store.meta("seeded")  # how many drivers got the default schedule ("1": the demo's)
+        seeded_n = 0 if seeded is None else N_DRIVERS if seeded == "1" else int(seeded)
+        if seeded_n < len(self.fleet.drivers):  # a first start, or a bigger fleet on the same database
+            seed_defaults(self.store, self.fleet.drivers[seeded_n:], self.fleet.schedule_from)
+            self.store.set_meta("seeded", str(len(self.fleet.drivers)))
         self.faults, self.stats = Faults(), Stats()
         self._tokens: dict[str, datetime] = {}
         self._tokens_lock = threading.Lock()
@@ -142,6 +147,8 @@ def create_app(
     customer_id: int = 1110000000,
     code_exploitant: str = "1110000001",
     clock: Callable[[], datetime] | None = None,
+    drivers: int = N_DRIVERS,
+    vehicles: int = N_VEHICLES,
 ) -> Flask:
     app = Flask("ocean_sim")
     state = SimState(
@@ -152,6 +159,8 @@ def create_app(
         customer_id=customer_id,
         code_exploitant=code_exploitant,
         clock=clock,
+        drivers=drivers,
+        vehicles=vehicles,
     )
     app.extensions["ocean_sim"] = state
 

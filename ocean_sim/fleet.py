@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 import random
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from . import fleet_big
 from . import fleetdata as fd
 from .dates import local_at, local_date, local_midnight
 from .models import Assignment, Driver, Place, Step, Vehicle
@@ -41,7 +43,8 @@ def _haversine(a: Place, b: Place) -> float:
 
 
 class Fleet:
-    def __init__(self, seed: int, anchor: date, customer_id: int, code_exploitant: str):
+    def __init__(self, seed: int, anchor: date, customer_id: int, code_exploitant: str, *,
+                 drivers: int = N_DRIVERS, vehicles: int = N_VEHICLES):
         self.seed, self.anchor = seed, anchor
         self.customer_id, self.code_exploitant = customer_id, code_exploitant
         self.origin = local_midnight(anchor - timedelta(days=400))
@@ -53,11 +56,18 @@ class Fleet:
         self.drivers = self._make_drivers(rng)
         self.vehicles = self._make_vehicles(rng)
         self.assignments = self._make_assignments()
+        if (drivers, vehicles) != (N_DRIVERS, N_VEHICLES):
+            fleet_big.extend(self, drivers, vehicles)
+        self._assign_by_vehicle: dict[int, list[Assignment]] = defaultdict(list)
+        self._assign_by_driver: dict[int, list[Assignment]] = defaultdict(list)
+        for a in self.assignments:
+            self._assign_by_vehicle[a.vehicle_id].append(a)
+            self._assign_by_driver[a.driver_id].append(a)
         self.driver_by_id = {d.id: d for d in self.drivers}
         self.vehicle_by_id = {v.id: v for v in self.vehicles}
         self.vehicle_by_ne = {v.numero_embarque: v for v in self.vehicles}
         self._depots = {eid: self._depot(eid) for eid in self.entities}
-        self._day_steps = lru_cache(maxsize=8192)(self._gen_day)
+        self._day_steps = lru_cache(maxsize=max(8192, 8 * len(self.vehicles)))(self._gen_day)
 
     # ----- static fleet ---------------------------------------------------------------------
     def _make_drivers(self, rng: random.Random) -> list[Driver]:
@@ -139,14 +149,14 @@ class Fleet:
 
     # ----- lookups --------------------------------------------------------------------------
     def assignment_at(self, vehicle_id: int, at: datetime) -> Assignment | None:
-        for a in self.assignments:
-            if a.vehicle_id == vehicle_id and a.debut <= at and (a.fin is None or at < a.fin):
+        for a in self._assign_by_vehicle.get(vehicle_id, ()):
+            if a.debut <= at and (a.fin is None or at < a.fin):
                 return a
         return None
 
     def current_vehicle(self, driver_id: int, now: datetime) -> Vehicle | None:
-        for a in self.assignments:
-            if a.driver_id == driver_id and a.debut <= now and (a.fin is None or now < a.fin):
+        for a in self._assign_by_driver.get(driver_id, ()):
+            if a.debut <= now and (a.fin is None or now < a.fin):
                 return self.vehicle_by_id[a.vehicle_id]
         return None
 
@@ -157,6 +167,8 @@ class Fleet:
     # ----- steps ----------------------------------------------------------------------------
     @staticmethod
     def step_id(d: date, vehicle_idx: int, k: int) -> int:
+        if vehicle_idx >= 100:
+            return fleet_big.step_id((d - _DAY0).days, vehicle_idx, k)
         return STEP_ID_BASE + (d - _DAY0).days * 1000 + vehicle_idx * 10 + k
 
     def window(self, now: datetime) -> tuple[date, date]:
@@ -172,10 +184,12 @@ class Fleet:
 
     def find_step(self, numero_embarque: int, id_etape: int, now: datetime) -> Step | None:
         v = self.vehicle_by_ne.get(numero_embarque)
+        big = fleet_big.split_step_id(id_etape)
         rem = id_etape - STEP_ID_BASE
-        if v is None or rem < 0 or (rem % 1000) // 10 != v.idx:
+        day_number, idx = big or (rem // 1000, (rem % 1000) // 10)
+        if v is None or rem < 0 or idx != v.idx:
             return None
-        d = _DAY0 + timedelta(days=rem // 1000)
+        d = _DAY0 + timedelta(days=day_number)
         return next((s for s in self.steps(v, d, now) if s.id == id_etape), None)
 
     def steps_between(self, start: datetime, end: datetime, now: datetime) -> list[Step]:

@@ -63,9 +63,7 @@ def parse_week(body: object) -> list[Slot]:
 
 
 def seed_defaults(store: Store, drivers: list[Driver], start: datetime) -> None:
-    for d in drivers:
-        if d.has_schedule:
-            store.seed_version(d.id, to_ms(start), DEFAULT_WEEK)
+    store.seed_versions([d.id for d in drivers if d.has_schedule], to_ms(start), DEFAULT_WEEK)
 
 
 # ----- response shapes ----------------------------------------------------------------------

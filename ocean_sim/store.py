@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS rec_slot (
     id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL REFERENCES rec_version(id) ON DELETE CASCADE,
     horaire_id INTEGER NOT NULL, jour TEXT NOT NULL,
     dh INTEGER NOT NULL, dm INTEGER NOT NULL, fh INTEGER NOT NULL, fm INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS rec_version_individu ON rec_version (individu_id);
+CREATE INDEX IF NOT EXISTS rec_slot_version ON rec_slot (version_id);
 CREATE TABLE IF NOT EXISTS exc (
     id INTEGER PRIMARY KEY, ext_id INTEGER NOT NULL UNIQUE, individu_id INTEGER NOT NULL,
     description TEXT NOT NULL, debut_ms INTEGER NOT NULL, fin_ms INTEGER NOT NULL);
@@ -105,9 +107,10 @@ class Store:
                 (individu_id,) if individu_id is not None else (),
             )
             out = {r[0]: Version(*r) for r in rows.fetchall()}
-            for s in self._db.execute(
-                "SELECT id, version_id, horaire_id, jour, dh, dm, fh, fm FROM rec_slot ORDER BY id"
-            ):
+            slots = "SELECT id, version_id, horaire_id, jour, dh, dm, fh, fm FROM rec_slot"
+            if individu_id is not None:  # one driver's slots only, not the whole fleet's
+                slots += " WHERE version_id IN (SELECT id FROM rec_version WHERE individu_id = ?)"
+            for s in self._db.execute(slots + " ORDER BY id", (individu_id,) if individu_id is not None else ()):
                 if s[1] in out:
                     out[s[1]].slots.append((s[0], s[2], (s[3], s[4], s[5], s[6], s[7])))
         return list(out.values())
@@ -124,8 +127,13 @@ class Store:
             )
 
     def seed_version(self, individu_id: int, debut_ms: int, slots: list[Slot]) -> None:
+        self.seed_versions([individu_id], debut_ms, slots)
+
+    def seed_versions(self, individu_ids: Iterable[int], debut_ms: int, slots: list[Slot]) -> None:
+        """The same open-ended week for many drivers, in one transaction (a 5,000-driver fleet seeds fast)."""
         with self.tx() as db:
-            self._insert_version(db, individu_id, debut_ms, None, slots)
+            for individu_id in individu_ids:
+                self._insert_version(db, individu_id, debut_ms, None, slots)
 
     def replace_week(self, individu_id: int, debut_ms: int, fin_ms: int | None, slots: list[Slot]) -> None:
         """Versions starting at/after ``debut_ms`` are dropped, the one running then is closed at

@@ -30,6 +30,8 @@ class SimServer:
         clock: Callable[[], datetime] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        drivers: int = 21,
+        vehicles: int = 25,
     ):
         self.app = create_app(
             db_path=db_path,
@@ -39,6 +41,8 @@ class SimServer:
             customer_id=customer_id,
             code_exploitant=code_exploitant,
             clock=clock,
+            drivers=drivers,
+            vehicles=vehicles,
         )
         self.state: SimState = self.app.extensions["ocean_sim"]
         self._host, self._port = host, port

@@ -17,3 +17,4 @@ class PrivacyConfig(AppConfig):
         import_module("privacy.tasks")
         for area in AREAS_WITH_TASKS:
             import_module(f"privacy.{area}.tasks")
+        import_module("privacy.steps.signals")  # drivers' trips start loading at login

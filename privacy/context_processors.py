@@ -1,7 +1,9 @@
 """Navigation per role, built in one place so templates stay simple."""
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from functools import lru_cache
+
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from privacy.access import is_admin
@@ -24,19 +26,26 @@ NAV_ITEMS = [
 ]
 
 
+@lru_cache(maxsize=64)
+def _entries(roles: frozenset, _prefix: str) -> tuple[tuple[str, object], ...]:
+    """(url, label) of the items these roles see; URLs resolved once per process (and script prefix)."""
+    out = []
+    for name, label, allowed in NAV_ITEMS:
+        if roles & allowed:
+            try:
+                out.append((reverse(name), label))
+            except NoReverseMatch:
+                continue
+    if "admin" in roles:
+        out.append((reverse("admin:index"), _("Administration")))
+    return tuple(out)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    roles = {user.role} | ({"admin"} if is_admin(user) else set())
-    items = []
-    for name, label, allowed in NAV_ITEMS:
-        if roles & allowed:
-            try:
-                url = reverse(name)
-            except NoReverseMatch:
-                continue
-            items.append({"url": url, "label": label, "active": request.path == url})
-    if is_admin(user):
-        items.append({"url": reverse("admin:index"), "label": _("Administration"), "active": False})
-    return {"nav_items": items}
+    roles = frozenset({user.role} | ({"admin"} if is_admin(user) else set()))
+    admin_url = reverse("admin:index") if "admin" in roles else None
+    return {"nav_items": [{"url": url, "label": label, "active": request.path == url and url != admin_url}
+                          for url, label in _entries(roles, get_script_prefix())]}

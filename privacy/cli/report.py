@@ -1,7 +1,8 @@
 """`ocean report`: a compact private/pro summary of `analyse/preformattedPrivacy` (ocean-api §7).
 
-The answer is streamed to a temporary file and read with the reports' streaming parser
-(``privacy.reports.services.parse``), so a 100 MB DETAIL answer never sits in memory and the period
+The answer is streamed to a temporary file and read with the reports' parser
+(``privacy.reports.services.parse``: the file memory-mapped, decoded in C by msgspec, per-day maps skipped
+without building them), so a 100 MB DETAIL answer never sits in Python memory and the period
 keys that mean private / pro are the same settings as the HR reports (REPORT_PRIVATE_KEYS / _PRO_KEYS).
 """
 

@@ -1,6 +1,6 @@
 """The customer's fleet as the portal sees it: drivers, vehicles and entities from Ocean.
 
-Three list calls (`individus/list`, `vehicule_engin/vehicles`, `mobility/v1/entities`) build one
+Three list calls (`individus/list`, `vehicule_engin/vehicles`, `mobility/v1/entities`), made at once, build one
 ``Fleet`` that is cached for a few minutes in the shared cache, so pages never make one request per
 driver (ocean-api §8.1: cache vehicles / individuals / entities for minutes). ``refresh=True``
 rebuilds it (the "refresh" action). Access checks go through ``privacy.access``.
@@ -8,6 +8,7 @@ rebuilds it (the "refresh" action). Access checks go through ``privacy.access``.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from django.core.cache import cache
@@ -89,9 +90,12 @@ class Fleet:
 
 def _build(customer: Customer) -> Fleet:
     client = ocean_client(customer)
-    entities = {e.id: e.nom or "" for e in client.entities() if e.id is not None}
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="fleet") as pool:  # the three lists at once
+        listed = [pool.submit(client.entities), pool.submit(client.vehicles), pool.submit(client.individus_list)]
+    raw_entities, raw_vehicles, raw_drivers = (future.result() for future in listed)
+    entities = {e.id: e.nom or "" for e in raw_entities if e.id is not None}
     vehicles: dict[int, FleetVehicle] = {}
-    for v in client.vehicles():
+    for v in raw_vehicles:
         if v.id is None or v.deleted:
             continue
         label = " ".join(p for p in (v.marque, v.modele) if p) or (v.description or "")
@@ -102,7 +106,7 @@ def _build(customer: Customer) -> Fleet:
             driver_id=v.driver_id,
         )
     drivers: dict[int, FleetDriver] = {}
-    for d in client.individus_list():
+    for d in raw_drivers:
         if d.id is None or d.deleted:
             continue
         vehicle = vehicles.get(d.vehicle_id or -1)
@@ -136,10 +140,16 @@ def fleet_get(customer: Customer, *, refresh: bool = False) -> Fleet:
             raise
         data = fleet.to_cache()
         cache.set(key, data, FLEET_TTL)
+        cache.set(f"{key}:synced", data["synced_at"], FLEET_TTL)
         cache.set(f"{key}:stale", data, FLEET_STALE_TTL)
         return fleet
     finally:
         cache.delete(f"{key}:lock")
+
+
+def fleet_version(customer: Customer) -> str | None:
+    """When the cached fleet was fetched (a tiny read: pages key their caches on it), None if not cached."""
+    return cache.get(f"{_key(customer)}:synced")
 
 
 def fleet_drivers_visible(user: User, customer: Customer) -> list[FleetDriver]:

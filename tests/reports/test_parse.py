@@ -117,3 +117,59 @@ def test_a_truncated_or_non_array_answer_is_malformed(data):
 
 def test_an_empty_array_gives_no_rows():
     assert parse(b"[]") == []
+
+
+def parse_with_survey(data: bytes):
+    from privacy.reports.services.parse import AnalysisSurvey
+
+    survey = AnalysisSurvey()
+    rows = list(parse_analysis(io.BytesIO(data), **KEYS, survey=survey))
+    return rows, survey
+
+
+def test_a_documented_answer_leaves_the_survey_empty():
+    _rows, survey = parse_with_survey(answer())
+    assert survey.trees == ["synthesisTreeByDriver"]
+    assert (survey.unknown_fields, survey.unknown_period_keys, survey.shapes, survey.malformed) == ({}, {}, [], 0)
+    assert not survey.incomplete and survey.fallback == ""
+
+
+def test_undocumented_fields_take_the_tolerant_path_with_the_same_rows_and_are_reported():
+    tree = orjson.loads(answer(days=3))
+    tree[0]["newTopField"] = {"x": 1}
+    leaf = tree[0]["synthesisTreeByDriver"]["nodes"]["121"]["nodes"]["7001"]
+    leaf["groupe"] = {"id": 1001}
+    leaf["entityTotalCumul"]["total"]["distanceHybrideInMeterByPeriodMap"] = {"VIE_PRO": 3}
+    rows, survey = parse_with_survey(orjson.dumps(tree))
+    assert [(r.kind, r.ocean_id, r.values) for r in rows] == [(r.kind, r.ocean_id, r.values) for r in parse(answer())]
+    assert survey.fallback and "unknown field" in survey.fallback
+    assert survey.unknown_fields == {"result": {"newTopField"}, "node": {"groupe"},
+                                     "total": {"distanceHybrideInMeterByPeriodMap"}}
+
+
+def test_unknown_period_keys_and_odd_shapes_make_the_survey_incomplete():
+    tree = orjson.loads(answer(extra_key="TRAJET_DOMICILE"))
+    tree[0]["synthesisTreeByVehicle"] = tree[0]["synthesisTreeByDriver"]
+    nodes = tree[0]["synthesisTreeByDriver"]["nodes"]["121"]["nodes"]
+    nodes["7001"]["nodes"] = {"9": nodes["7004"]}
+    nodes["7004"]["entityTotalCumul"] = [1, 2]
+    rows, survey = parse_with_survey(orjson.dumps(tree))
+    assert survey.incomplete
+    assert survey.unknown_period_keys == {"distanceInMeterByPeriodMap": {"TRAJET_DOMICILE"}}
+    assert survey.trees == ["synthesisTreeByDriver", "synthesisTreeByVehicle"]
+    assert any("below the leaf level" in s for s in survey.shapes)
+    assert any("7004.entityTotalCumul" in s for s in survey.shapes)
+    by_key = {(r.kind, r.ocean_id): r for r in rows}
+    assert by_key[("driver", 7004)].values["pro_m"] == 0 and by_key[("vehicle", 7001)].values["private_m"] == 1000
+
+
+def test_a_real_file_is_memory_mapped_and_gives_the_same_rows(tmp_path):
+    path = tmp_path / "analysis.json"
+    path.write_bytes(answer(days=5))
+    with path.open("rb") as body:
+        from_file = [(r.kind, r.ocean_id, r.values) for r in parse_analysis(body, **KEYS)]
+    assert from_file == [(r.kind, r.ocean_id, r.values) for r in parse(answer())]
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    with empty.open("rb") as body, pytest.raises(MalformedAnalysis):
+        list(parse_analysis(body, **KEYS))

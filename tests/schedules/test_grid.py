@@ -172,3 +172,15 @@ def test_the_preview_still_shows_the_diff_while_a_date_is_being_fixed(sim, login
     html = login(manager).post("/drivers/7001/preview/", grid_post(lunch_week, valid_from=past)).content.decode()
     assert "lundi : + 12:00–13:30" in html
     assert writes(sim) == {}
+
+
+def test_saving_the_grid_the_page_showed_unchanged_sends_no_request_at_all(sim, login, manager, lunch_week):
+    client = login(manager)
+    client.get("/drivers/7001/")  # the page shows (and caches) the current week
+    sim.reset_stats()
+    response = client.post("/drivers/7001/", grid_post(DEFAULT_WEEK, action="save"))
+    assert response.status_code == 302 and sim.stats()["total"] == 0
+    assert not AuditEntry.objects.exists()
+    sim.reset_stats()
+    client.post("/drivers/7001/", grid_post(lunch_week, action="save"))  # a change: read, write, read back
+    assert sim.stats()["total"] == 3 and sim_week(sim, 7001) == lunch_week

@@ -7,7 +7,7 @@ import pytest
 
 from privacy.services.fleet import fleet_get
 from privacy.steps.services.classify import MIXED, PRIVATE, PRO
-from privacy.steps.services.fetch import local_today
+from privacy.steps.services.fetch import driver_periods, local_today
 
 from .conftest import FICHE, calls
 
@@ -34,6 +34,7 @@ def test_a_week_across_a_vehicle_change_fetches_both_vehicles_only_where_assigne
 
     anchor = local_today(customer)  # the simulator's anchor is its first start: today in tests
     switch = anchor - timedelta(days=40)
+    driver_periods(customer, 7001)  # the history known (warmed): only the assigned days are asked for
     sim.reset_stats()
     page = driver_steps_page(viewer=driver, customer=customer, driver=fleet_get(customer).drivers[7001],
                              first=switch - timedelta(days=3), last=switch + timedelta(days=3))
@@ -44,6 +45,31 @@ def test_a_week_across_a_vehicle_change_fetches_both_vehicles_only_where_assigne
     for g in page.days:
         for r in g.rows:
             assert r.vehicle_id == (5021 if g.day < switch else 5001)
+
+
+def test_a_cold_week_starts_the_current_vehicle_at_once_and_shows_only_the_assigned_days(sim, driver, customer,
+                                                                                          settings):
+    from privacy.services.ocean import ocean_clients_reset
+    from privacy.steps.services.trips import driver_steps_page
+
+    settings.OCEAN_MAX_RPS = 1000.0  # the wave itself, not the rate limiter's burst
+    ocean_clients_reset()
+
+    switch = local_today(customer) - timedelta(days=40)
+    first, last = switch - timedelta(days=3), switch + timedelta(days=3)
+    fleet = fleet_get(customer)
+    sim.reset_stats()
+    sim.set_faults(latency_ms=400)  # long enough for the whole wave to be in flight at once
+    cold = driver_steps_page(viewer=driver, customer=customer, driver=fleet.drivers[7001], first=first, last=last)
+    stats = sim.stats()
+    # 7 days of the current vehicle 5001 started with the history (one wave), then the 3 days on 5021
+    # the history revealed; the 3 days of 5001 before the switch are fetched but none of their rows shown.
+    assert calls(sim, FICHE) == 10 and stats["max_concurrency"] >= 10
+    sim.clear_faults()
+    warm = driver_steps_page(viewer=driver, customer=customer, driver=fleet.drivers[7001], first=first, last=last)
+    rows = [(r.day, r.vehicle_id, r.step_id) for g in cold.days for r in g.rows]
+    assert rows == [(r.day, r.vehicle_id, r.step_id) for g in warm.days for r in g.rows]
+    assert all(vehicle == (5021 if day < switch else 5001) for day, vehicle, _ in rows)
 
 
 def test_trips_are_classified_by_the_drivers_schedule(sim, driver, customer):

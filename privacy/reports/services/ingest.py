@@ -1,5 +1,6 @@
 """Refreshing a stored report: one refresh per customer and period at a time, the analysis streamed to
-a temporary file and parsed incrementally, the new snapshot made visible in one short transaction.
+a temporary file and parsed from it (memory-mapped, decoded in C), the new snapshot made visible in one
+short transaction.
 
 Flow: ``request_refresh`` (web page or nightly beat) takes the lock and queues the Celery task; the
 task calls ``run_refresh``, which downloads the driver and vehicle analyses, writes their rows under a
@@ -22,7 +23,8 @@ from django.utils.translation import gettext as _
 from privacy.models import Customer, User
 from privacy.ocean.errors import OceanAuthError, OceanError, OceanRejected, OceanUnavailable
 from privacy.reports.models import ReportRefresh, ReportRow, ReportSnapshot
-from privacy.reports.services.parse import MalformedAnalysis, ParsedRow, parse_analysis
+from privacy.reports.services.cache import precompute
+from privacy.reports.services.parse import AnalysisSurvey, MalformedAnalysis, ParsedRow, parse_analysis
 from privacy.reports.services.periods import Period, period_of
 from privacy.services.audit import audit_record
 from privacy.services.jobs import job_queue_on_commit
@@ -104,10 +106,11 @@ def run_refresh(refresh_id: int) -> None:
         customer=customer, period_kind=period.kind, period_start=period.start, period_end=period.end,
         as_of=as_of, status=ReportSnapshot.Status.BUILDING,
     )
+    survey = AnalysisSurvey()  # unknown keys and shapes of both answers
     try:
         for mode, before, after in MODES:
             _progress(refresh, before, _("Downloading the analysis (%(mode)s)…") % {"mode": _mode_label(mode)})
-            snapshot.bytes_read += _ingest_mode(customer, period, mode, snapshot)
+            snapshot.bytes_read += _ingest_mode(customer, period, mode, snapshot, survey)
             _progress(refresh, after, _("Analysis read (%(mode)s).") % {"mode": _mode_label(mode)})
         snapshot.save(update_fields=["bytes_read"])
         swap(snapshot)
@@ -142,7 +145,10 @@ def failure_text(exc: Exception) -> str:
     return _("Ocean could not be reached; the previous figures are kept.")
 
 
-def _ingest_mode(customer: Customer, period: Period, mode: str, snapshot: ReportSnapshot) -> int:
+def _ingest_mode(customer: Customer, period: Period, mode: str, snapshot: ReportSnapshot,
+                 survey: AnalysisSurvey | None = None) -> int:
+    """Download one analysis to a temporary file and store its rows; ``survey`` collects what the
+    answer held beyond the documented shape (unknown keys, odd tree shapes)."""
     start, end = period.bounds_utc(customer.tz)
     with tempfile.TemporaryFile(prefix="ocean-analysis-") as body:
         size = ocean_client(customer).preformatted_privacy_to_file(
@@ -150,7 +156,8 @@ def _ingest_mode(customer: Customer, period: Period, mode: str, snapshot: Report
             read_timeout=settings.REPORT_READ_TIMEOUT,
         )
         body.seek(0)
-        rows = parse_analysis(body, private_keys=settings.REPORT_PRIVATE_KEYS, pro_keys=settings.REPORT_PRO_KEYS)
+        rows = parse_analysis(body, private_keys=settings.REPORT_PRIVATE_KEYS, pro_keys=settings.REPORT_PRO_KEYS,
+                              survey=survey)
         store_rows(snapshot, rows)
     return size
 
@@ -182,6 +189,10 @@ def swap(snapshot: ReportSnapshot) -> None:
         snapshot.is_current, snapshot.status = True, ReportSnapshot.Status.COMPLETE
         snapshot.save(update_fields=["is_current", "status"])
     ReportSnapshot.objects.filter(pk__in=old).delete()
+    try:  # what every page of this snapshot needs, computed once (recomputed on a cache miss)
+        precompute(snapshot)
+    except Exception:  # the cache being down must not fail a refresh whose rows are stored
+        logger.warning("report summary of snapshot %s not precomputed", snapshot.pk, exc_info=True)
     # Leftovers of refreshes whose worker died mid-way.
     ReportSnapshot.objects.filter(
         customer_id=snapshot.customer_id, status=ReportSnapshot.Status.BUILDING,

@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.models import Customer
 from privacy.reports.models import ReportRow, ReportSnapshot, RowKind
+from privacy.reports.services.cache import SUMMED, snapshot_summary, summaries
 from privacy.reports.services.periods import Period
 
 PAGE_SIZE = 25
-SUMMED = ("private_m", "pro_m", "private_s", "pro_s", "electric_private_m", "electric_pro_m",
-          "litres", "litres_private", "kwh", "kwh_private", "cost", "cost_private")
 
 
 @dataclass(frozen=True)
@@ -137,9 +136,12 @@ def rows_queryset(snapshot: ReportSnapshot, kind: str, params) -> tuple:
 
 
 def build_table(customer: Customer, period: Period, *, kind: str, params, paginate: bool = False,
-                limit: int | None = None) -> ReportTable:
+                limit: int | None = None, snapshot: ReportSnapshot | None = None) -> ReportTable:
+    """The rows of ``kind`` in the period's current snapshot (``snapshot`` when the caller already has it),
+    filtered, sorted and paginated as ``params`` ask; the totals come from the snapshot's precomputed
+    summary unless a filter narrows the rows."""
     columns = columns_for(kind)
-    snapshot = current_snapshot(customer, period)
+    snapshot = snapshot if snapshot is not None else current_snapshot(customer, period)
     table = ReportTable(snapshot, kind, columns, [], None)
     if snapshot is None:
         return table
@@ -151,7 +153,10 @@ def build_table(customer: Customer, period: Period, *, kind: str, params, pagina
     order = sortable[table.sort]
     expression = F(order).desc(nulls_last=True) if table.descending else F(order).asc(nulls_last=True)
     qs = qs.order_by(expression, "name", "ocean_id")
-    sums = qs.aggregate(**{name: Sum(name) for name in SUMMED})
+    if table.query or table.entity_id is not None:
+        sums = qs.aggregate(**{name: Sum(name) for name in SUMMED})
+    else:
+        sums = snapshot_summary(snapshot)["sums"].get(kind, {})
     table.totals = _line(sums, columns, name=str(_("Total")))
     if paginate:
         table.page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
@@ -171,9 +176,14 @@ def find_row(customer: Customer, period: Period, kind: str, ocean_id: int) -> Re
 
 def monthly_trend(customer: Customer, *, kind: str | None = None, ocean_id: int | None = None,
                   limit: int = 12) -> list[tuple[Period, dict]]:
-    """(month, summed figures) for the stored calendar-month snapshots, oldest first."""
+    """(month, summed figures) for the stored calendar-month snapshots, oldest first (entity sums from the
+    precomputed summaries; one row's figures when ``ocean_id`` is given)."""
     snapshots = list(ReportSnapshot.objects.filter(customer=customer, is_current=True, period_kind="month")
                      .order_by("-period_start")[:limit])
+    if ocean_id is None:
+        found = summaries(snapshots)
+        return [(Period.month(s.period_start.year, s.period_start.month),
+                 found[s.pk]["sums"].get(kind or RowKind.ENTITY, {})) for s in reversed(snapshots)]
     rows = ReportRow.objects.filter(snapshot__in=snapshots, kind=kind or RowKind.ENTITY)
     if ocean_id is not None:
         rows = rows.filter(ocean_id=ocean_id)

@@ -22,10 +22,11 @@ from privacy.reports.forms import VehicleCostForm
 from privacy.reports.models import VehicleCost
 from privacy.reports.services.benefit import benefit_lines, benefit_page, regimes_used
 from privacy.reports.services.benefit_data import stored_months
+from privacy.reports.services.cache import cached_html, costs_version, page_key, page_state
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
 from privacy.services.audit import audit_record
-from privacy.services.fleet import fleet_get
+from privacy.services.fleet import fleet_get, fleet_version
 from privacy.services.ocean import OceanError
 
 hr_only = role_required(Role.HR)
@@ -52,12 +53,20 @@ def benefit(request):
     ctx = {"customer": customer, "year": year, "today": today, "years": range(today.year, 2019, -1),
            "customer_query": _customer_query(request, customer), "months_stored": stored,
            "months_missing": _months_to_load(stored, year, today)}
-    # The body (rates and table) holds no per-user token, so a page cache may keep it (see COORD, perf16).
-    page, data, warning = benefit_page(customer, year, today=today, number=request.GET.get("page"))
-    regimes = regimes_used(page.object_list) or ["from-2025-02"]
-    ctx["benefit_body"] = render_to_string("privacy/partials/_benefit_body.html", {
-        **ctx, "lines": page.object_list, "page": page, "data": data, "warning": warning,
-        "rates": [regime_rates(r) for r in regimes] + [actual_rates()]}, request=request)
+    # Cached body (perf16): keyed on the year's snapshot and the customer's snapshot generation (the month
+    # snapshots), the vehicle costs, the fleet (assignments are read with it) and the day (coverage).
+    state = page_state(customer, Period.year(year))
+    fleet = fleet_version(customer)
+    key = page_key("benefit", state, request, customer, costs_version(customer), fleet, today) if fleet else None
+
+    def body() -> str:  # only on a cache miss
+        page, data, warning = benefit_page(customer, year, today=today, number=request.GET.get("page"))
+        regimes = regimes_used(page.object_list) or ["from-2025-02"]
+        return render_to_string("privacy/partials/_benefit_body.html", {
+            **ctx, "lines": page.object_list, "page": page, "data": data, "warning": warning,
+            "rates": [regime_rates(r) for r in regimes] + [actual_rates()]}, request=request)
+
+    ctx["benefit_body"] = cached_html(key, body)
     return render(request, "privacy/reports/benefit.html", ctx)
 
 

@@ -9,15 +9,9 @@ from django.utils.translation import gettext as _
 from privacy.access import current_customer, is_admin
 from privacy.reports import charts
 from privacy.reports.models import ReportRefresh, RowKind
+from privacy.reports.services.cache import page_state, snapshot_summary
 from privacy.reports.services.periods import Period, PeriodError, period_from_params
-from privacy.reports.services.queries import (
-    build_table,
-    current_snapshot,
-    figures,
-    monthly_trend,
-)
-
-TOP_BARS = 15
+from privacy.reports.services.queries import figures, monthly_trend
 
 
 def report_context(request, source=None) -> dict:
@@ -34,12 +28,11 @@ def report_context(request, source=None) -> dict:
     base_query = dict(period.query())
     if is_admin(request.user):
         base_query["customer"] = str(customer.pk)
-    snapshot = current_snapshot(customer, period)
-    latest = (ReportRefresh.objects.filter(customer=customer, period_start=period.start, period_end=period.end)
-              .order_by("-created_at", "-id").first())
+    state = page_state(customer, period)  # snapshot, generation and refresh state: one small query
+    latest = state.refresh
     return {
         "customer": customer, "period": period, "period_error": error, "base_query": base_query,
-        "snapshot": snapshot, "refresh": latest if latest and latest.is_active else None,
+        "snapshot": state.snapshot, "state": state, "refresh": latest if latest and latest.is_active else None,
         "failed": latest if latest and latest.status == ReportRefresh.Status.FAILED else None,
         "today": today, "picker": _picker(params, today),
     }
@@ -57,15 +50,18 @@ def _picker(params, today) -> dict:
     }
 
 
-def chart_context(customer, period, snapshot, months=None) -> dict:
+def chart_context(customer, _period, snapshot, months=None) -> dict:
     """Stacked private/pro bars of the top drivers, the monthly private-share trend, the energy mix."""
     out: dict = {}
     if snapshot is not None:
-        top = build_table(customer, period, kind=RowKind.DRIVER, params={"sort": "-total_km"}, limit=TOP_BARS)
-        items = [(line.values["name"], line.values["private_km"], line.values["pro_km"]) for line in top.lines]
+        summary = snapshot_summary(snapshot)  # precomputed at ingestion: no query over the rows
+        items = []
+        for name, private_m, pro_m in summary["top"]:
+            shown = figures({"private_m": private_m, "pro_m": pro_m})
+            items.append((name, shown["private_km"], shown["pro_km"]))
         out["bars"] = charts.stacked_bars(items, _("private"), _("pro"))
-        out["bars_total"] = snapshot.rows.filter(kind=RowKind.DRIVER).count()
-        totals = top.totals.values if top.totals else None
+        out["bars_total"] = summary["counts"].get(RowKind.DRIVER, 0)
+        totals = figures(summary["sums"][RowKind.DRIVER]) if RowKind.DRIVER in summary["sums"] else None
         if totals:
             electric = totals["electric_km"]
             out["mix"] = charts.energy_mix(

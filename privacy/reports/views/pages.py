@@ -6,8 +6,9 @@ No position or address is ever read here: reports hold aggregates only.
 """
 from __future__ import annotations
 
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,6 +20,7 @@ from privacy.access import role_required
 from privacy.models import Role
 from privacy.reports import exports
 from privacy.reports.models import ReportRefresh, RowKind
+from privacy.reports.services.cache import cached_fragments, cached_page, page_key, store_page, viewer_key
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import PeriodError, period_from_params
 from privacy.reports.services.queries import build_table, find_row, monthly_trend
@@ -33,11 +35,28 @@ hr_only = role_required(Role.HR)
 @hr_only
 def reports(request):
     ctx = report_context(request)
+    key = page_key("reports", ctx["state"], request, ctx["customer"], ctx["today"])
+    whole = viewer_key(key, request, ctx["state"])
+    if (html := cached_page(whole)) is not None:  # this viewer saw this very page of this snapshot
+        return HttpResponse(html)
     kind = KINDS.get(request.GET.get("view", ""), RowKind.DRIVER)
-    table = build_table(ctx["customer"], ctx["period"], kind=kind, params=request.GET, paginate=True)
-    ctx.update(table=table, view=kind, views=_views(), headers=_headers(request, table))
-    ctx.update(chart_context(ctx["customer"], ctx["period"], table.snapshot))
-    return render(request, "privacy/reports/index.html", ctx)
+    ctx.update(view=kind, views=_views())
+
+    def top() -> str:  # title and period picker (the picker's defaults follow today)
+        return render_to_string("privacy/partials/_report_top.html", ctx, request=request)
+
+    def body() -> str:  # only on a cache miss: the first view of this page of this snapshot
+        table = build_table(ctx["customer"], ctx["period"], kind=kind, params=request.GET, paginate=True,
+                            snapshot=ctx["snapshot"])
+        body_ctx = {**ctx, "table": table, "headers": _headers(request, table),
+                    **chart_context(ctx["customer"], ctx["period"], table.snapshot)}
+        return render_to_string("privacy/partials/_report_body.html", body_ctx, request=request)
+
+    parts = cached_fragments(key, {"top": top, "body": body})
+    ctx.update(report_top=parts["top"], report_body=parts["body"])
+    response = render(request, "privacy/reports/index.html", ctx)
+    store_page(whole, response)
+    return response
 
 
 def _views():

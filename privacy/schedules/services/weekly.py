@@ -202,7 +202,8 @@ def schedule_save(
 ) -> SaveOutcome:
     """Make ``week`` the driver's private hours from ``valid_from`` (None = now) to ``valid_until``.
 
-    Re-reads the schedule first (ids and versions change under us), writes only when something
+    Nothing is sent when ``week`` is what the cached schedule (the one the page showed) already holds.
+    Otherwise re-reads the schedule first (ids and versions change under us), writes only when something
     differs, reads back and compares. Every attempted write is audited with what Ocean answered.
     Raises ScheduleError with a user-facing message; nothing is reported as saved unless confirmed.
     """
@@ -218,6 +219,9 @@ def schedule_save(
         )
     if empty_now and valid_until is not None:
         raise ScheduleError(_("Removing every private hour cannot have an end date."), field="valid_until")
+    cached = schedule_cached(customer, driver_id)  # what the page showed: unchanged means no request at all
+    if cached is not None and valid_until is None and (shown := cached.at(start)) == week:
+        return SaveOutcome(before=shown, confirmed=shown, changed=False, start=start)
     client = ocean_client(customer)
     target = f"driver {driver_id}"
     try:

@@ -8,6 +8,8 @@ pages treat like private for masking (privacy first).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -79,30 +81,49 @@ def _minute(at: datetime, tz) -> int:
     return local.hour * 60 + local.minute
 
 
-def privacy_calendar(customer: Customer, driver_id: int, first: date, last: date) -> PrivacyCalendar | None:
-    """The driver's private time around [first, last] (two upstream calls, cached briefly);
-    None when Ocean could not be read."""
-    key = f"privacy:v1:calendar:{customer.pk}:{driver_id}:{first.isoformat()}:{last.isoformat()}"
-    calendar = cache.get(key)
-    if calendar is not None:
-        return calendar
+def calendar_key(customer: Customer, driver_id: int, first: date, last: date) -> str:
+    return f"privacy:v1:calendar:{customer.pk}:{driver_id}:{first.isoformat()}:{last.isoformat()}"
+
+
+def calendar_start(customer: Customer, driver_id: int, first: date, last: date,
+                   submit: Callable) -> Callable[[], PrivacyCalendar | None]:
+    """Start the driver's two private-hours reads side by side on ``submit`` (a pool's submit) and return
+    the function that waits for them: the calendar, cached briefly, or None when Ocean could not be read."""
+    key = calendar_key(customer, driver_id, first, last)
+    monday = first - timedelta(days=first.weekday())
+    week_key = calendar_key(customer, driver_id, monday, monday + timedelta(days=6))
+    found = cache.get_many([key, week_key] if last <= monday + timedelta(days=6) else [key])
+    cached = found.get(key) or found.get(week_key)  # a day inside a cached (warmed) week: its calendar holds it
+    if cached is not None:
+        return lambda: cached
     tz = customer.tz
     client = ocean_client(customer)
     window_start = datetime.combine(first, time.min, tzinfo=tz) - timedelta(days=1)
     window_end = datetime.combine(last, time.min, tzinfo=tz) + timedelta(days=2)
-    try:
-        entries = tuple(client.recurring_get(driver_id=driver_id))
-        periods = tuple(
-            (p.start, p.end)
-            for p in client.exceptional_list(driver_id=driver_id, start=window_start, end=window_end)
-            if p.start is not None and p.end is not None
-        )
-    except OceanError as exc:
-        log.warning("private hours of driver %s unavailable: %s", driver_id, exc.message)
-        return None
-    calendar = PrivacyCalendar(entries=entries, periods=periods)
-    cache.set(key, calendar, CALENDAR_TTL)
-    return calendar
+    recurring = submit(lambda: tuple(client.recurring_get(driver_id=driver_id)))
+    exceptional = submit(lambda: tuple(
+        (p.start, p.end)
+        for p in client.exceptional_list(driver_id=driver_id, start=window_start, end=window_end)
+        if p.start is not None and p.end is not None
+    ))
+
+    def finish() -> PrivacyCalendar | None:
+        try:
+            calendar = PrivacyCalendar(entries=recurring.result(), periods=exceptional.result())
+        except OceanError as exc:
+            log.warning("private hours of driver %s unavailable: %s", driver_id, exc.message)
+            return None
+        cache.set(key, calendar, CALENDAR_TTL)
+        return calendar
+
+    return finish
+
+
+def privacy_calendar(customer: Customer, driver_id: int, first: date, last: date) -> PrivacyCalendar | None:
+    """The driver's private time around [first, last] (two upstream calls at once, cached briefly);
+    None when Ocean could not be read."""
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="calendar") as pool:
+        return calendar_start(customer, driver_id, first, last, pool.submit)()
 
 
 def classify(calendar: PrivacyCalendar | None, start: datetime, end: datetime, tz) -> ScheduleClass:

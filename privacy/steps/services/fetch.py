@@ -8,7 +8,7 @@ one upstream latency, not seven. Threads only use the Ocean client and the cache
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -124,39 +124,52 @@ class FetchResult:
     failed: set[tuple[int, date]]
 
 
-def fiche_days(customer: Customer, pairs: Iterable[tuple[int, date]]) -> FetchResult:
-    """Steps of each (vehicle, day): cache first, then every miss at once on a bounded pool."""
+def fiche_start(customer: Customer, pairs: Iterable[tuple[int, date]],
+                submit: Callable) -> Callable[[], FetchResult]:
+    """Start every (vehicle, day) not in the cache on ``submit`` (a pool's submit) and return the function
+    that waits for them and caches what came back."""
     today = local_today(customer)
     wanted = sorted({p for p in pairs if p[1] <= today})  # a future day has no steps yet
     keys = {p: _fiche_key(customer, *p) for p in wanted}
     cached = cache.get_many(list(keys.values())) if keys else {}
     result = FetchResult(steps={p: cached[k] for p, k in keys.items() if k in cached}, failed=set())
-    missing = [p for p in wanted if keys[p] not in cached]
-    if not missing:
+    futures = {p: submit(_fetch_one, customer, *p) for p in wanted if keys[p] not in cached}
+
+    def finish() -> FetchResult:
+        past, current = {}, {}
+        for pair, future in futures.items():
+            try:
+                rows = future.result()
+            except OceanError as exc:
+                log.warning("ficheJour vehicle=%s day=%s failed: %s", pair[0], pair[1], exc.message)
+                result.failed.add(pair)
+                continue
+            result.steps[pair] = rows
+            (current if pair[1] == today else past)[keys[pair]] = rows
+        if past:
+            cache.set_many(past, PAST_DAY_TTL)
+        if current:
+            cache.set_many(current, TODAY_TTL)
         return result
-    workers = max(1, min(settings.STEPS_FETCH_WORKERS, len(missing)))
+
+    return finish
+
+
+def fiche_days(customer: Customer, pairs: Iterable[tuple[int, date]]) -> FetchResult:
+    """Steps of each (vehicle, day): cache first, then every miss at once on a bounded pool."""
+    pairs = list(pairs)
+    workers = max(1, min(settings.STEPS_FETCH_WORKERS, len(pairs)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fichejour") as pool:
-        futures = {p: pool.submit(_fetch_one, customer, *p) for p in missing}
-    past, current = {}, {}
-    for pair, future in futures.items():
-        try:
-            rows = future.result()
-        except OceanError as exc:
-            log.warning("ficheJour vehicle=%s day=%s failed: %s", pair[0], pair[1], exc.message)
-            result.failed.add(pair)
-            continue
-        result.steps[pair] = rows
-        (current if pair[1] == today else past)[keys[pair]] = rows
-    if past:
-        cache.set_many(past, PAST_DAY_TTL)
-    if current:
-        cache.set_many(current, TODAY_TTL)
-    return result
+        return fiche_start(customer, pairs, pool.submit)()
+
+
+def driver_periods_key(customer: Customer, driver_id: int) -> str:
+    return f"privacy:v1:assign:driver:{customer.pk}:{driver_id}"
 
 
 def driver_periods(customer: Customer, driver_id: int) -> list[Period]:
     """The vehicles a driver drove and when (ocean-api §4.2), cached for a few minutes."""
-    key = f"privacy:v1:assign:driver:{customer.pk}:{driver_id}"
+    key = driver_periods_key(customer, driver_id)
     periods = cache.get(key)
     if periods is None:
         history = ocean_client(customer).assignment_history(driver_id=driver_id)
@@ -184,10 +197,19 @@ def driver_raw_steps(
     A row belongs to the driver when its start driver's matricule is theirs, or — no driver
     identified on the row — when it starts inside one of their assignment periods of that vehicle.
     """
-    tz = customer.tz
     periods = driver_periods(customer, driver_id)
-    pairs = {(p.vehicle_id, d) for d in days_between(first, last) for p in periods if p.overlaps_day(d, tz)}
-    fetched = fiche_days(customer, pairs)
+    fetched = fiche_days(customer, driver_pairs(customer, periods, first, last))
+    return driver_rows(fetched, periods, matricule), fetched.failed
+
+
+def driver_pairs(customer: Customer, periods: list[Period], first: date, last: date) -> set[tuple[int, date]]:
+    """The (vehicle, day) pairs a driver's assignment periods cover between two local days."""
+    tz = customer.tz
+    return {(p.vehicle_id, d) for d in days_between(first, last) for p in periods if p.overlaps_day(d, tz)}
+
+
+def driver_rows(fetched: FetchResult, periods: list[Period], matricule: str) -> list[RawStep]:
+    """The fetched rows that are the driver's, sorted by start (see ``driver_raw_steps``)."""
     mine: dict[tuple[int, int], RawStep] = {}
     for (vehicle_id, _day), rows in fetched.steps.items():
         vehicle_periods_ = [p for p in periods if p.vehicle_id == vehicle_id]
@@ -198,4 +220,4 @@ def driver_raw_steps(
             elif not any(p.contains(row.start) for p in vehicle_periods_):
                 continue
             mine[(row.vehicle_id, row.step_id)] = row
-    return sorted(mine.values(), key=lambda r: (r.start, r.vehicle_id)), fetched.failed
+    return sorted(mine.values(), key=lambda r: (r.start, r.vehicle_id))

@@ -22,10 +22,10 @@ from privacy.steps.services.fetch import (
     Place,
     RawStep,
     days_between,
-    driver_raw_steps,
     fiche_days,
     vehicle_periods,
 )
+from privacy.steps.services.wave import driver_week
 
 # Statuses whose wanted value is the current intent (a rejected or refused one is not).
 LIVE = (DeclarationStatus.PENDING, DeclarationStatus.SENT, DeclarationStatus.CONFIRMED)
@@ -216,9 +216,9 @@ def driver_steps_page(
     *, viewer: User, customer: Customer, driver: FleetDriver, first: date, last: date
 ) -> StepsPage:
     fleet = fleet_get(customer)
-    raws, failed = driver_raw_steps(
-        customer, driver_id=driver.ocean_id, matricule=driver.matricule, first=first, last=last)
-    calendar = privacy_calendar(customer, driver.ocean_id, first, last) if raws else None
+    week = driver_week(customer, driver_id=driver.ocean_id, matricule=driver.matricule, first=first, last=last,
+                       vehicle_hint=driver.vehicle_id)
+    raws, failed, calendar = week.raws, week.failed, week.calendar
     declarations = _declarations(customer, fleet, raws)
     rows = []
     for raw in raws:

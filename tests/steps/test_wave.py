@@ -1,0 +1,74 @@
+"""A driver's week in one wave: the warm-up at login, a day inside a warmed week, the failures."""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from privacy.services.ocean import OceanError
+from privacy.steps.services.classify import privacy_calendar
+from privacy.steps.services.fetch import driver_periods_key, local_today
+from privacy.steps.services.wave import driver_week, warm_driver_week
+
+from .conftest import FICHE, calls
+
+pytestmark = pytest.mark.django_db
+
+
+def this_week(customer):
+    today = local_today(customer)
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def test_a_warmed_week_leaves_only_the_trips_to_fetch(sim, customer, driver):
+    from django.core.cache import cache
+
+    monday, sunday = this_week(customer)
+    warm_driver_week(customer, 7001, monday, sunday, wait=True)
+    assert cache.get(driver_periods_key(customer, 7001)) is not None
+    sim.reset_stats()
+    week = driver_week(customer, driver_id=7001, matricule="M0001", first=monday, last=sunday)
+    assert sim.stats()["total"] == calls(sim, FICHE) == (local_today(customer) - monday).days + 1
+    assert week.calendar is not None
+
+
+def test_a_day_inside_a_warmed_week_reads_no_private_hours_again(sim, customer):
+    monday, sunday = this_week(customer)
+    warm_driver_week(customer, 7001, monday, sunday, wait=True)
+    sim.reset_stats()
+    assert privacy_calendar(customer, 7001, local_today(customer), local_today(customer)) is not None
+    assert sim.stats()["total"] == 0
+
+
+def test_a_login_through_the_form_warms_the_drivers_week(sim, client, driver, customer):
+    from django.core.cache import cache
+
+    from privacy.steps.services.classify import calendar_key
+
+    monday, sunday = this_week(customer)
+    driver.set_password("a-long-password-42")
+    driver.save()
+    client.post(reverse("login"), {"username": driver.username, "password": "a-long-password-42"})
+    keys = [driver_periods_key(customer, 7001), calendar_key(customer, 7001, monday, sunday)]
+    for _ in range(200):  # the warm-up runs in the background
+        if len(cache.get_many(keys)) == 2:
+            break
+        time.sleep(0.05)
+    assert len(cache.get_many(keys)) == 2
+
+
+def test_a_session_opened_in_code_warms_nothing(sim, login, driver):
+    sim.reset_stats()
+    login(driver)
+    time.sleep(0.2)
+    assert sim.stats()["total"] == 0
+
+
+def test_the_week_fails_as_a_whole_when_the_history_cannot_be_read(sim, customer):
+    monday, sunday = this_week(customer)
+    sim.set_faults(error_rate=1.0)
+    with pytest.raises(OceanError):
+        driver_week(customer, driver_id=7001, matricule="M0001", first=monday, last=sunday, vehicle_hint=5001)
