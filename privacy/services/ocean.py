@@ -28,7 +28,7 @@ from privacy.ocean import (
 # (import contract "views -> services -> privacy.ocean"), but they catch its errors and convert dates.
 __all__ = [
     "OceanAuthError", "OceanError", "OceanRejected", "OceanUnavailable", "ocean_client", "ocean_config",
-    "ocean_error_message", "to_utc_from_local",
+    "ocean_error_message", "ocean_error_reason", "to_utc_from_local",
 ]
 
 _clients: dict[tuple[int | None, str], OceanClient] = {}
@@ -97,14 +97,35 @@ def ocean_ping() -> str:
     return "token ok"
 
 
+def ocean_error_reason(exc: OceanError) -> str:
+    """The cause of a failed Ocean call in words, for a French sentence: never Ocean's own (English,
+    technical) text, an HTTP method or a path; those stay in the log and the audit entry."""
+    status = exc.status
+    if isinstance(exc, OceanUnavailable):
+        if status == 429:
+            return _("Ocean is receiving too many requests")
+        if status is not None:
+            return _("Ocean met an internal error")
+        return _("Ocean does not answer (connection failed or too slow)")
+    if status in (401, 403):
+        return _("Ocean does not give this account access to these data")
+    if status == 404:
+        return _("Ocean does not know this item (any more)")
+    if status == 409:
+        return _("Ocean holds a newer version of these data")
+    if status in (400, 422):
+        return _("Ocean found the request invalid")
+    return _("Ocean answered with an unexpected error")
+
+
 def ocean_error_message(exc: OceanError) -> str:
     """What to tell a user about a failed Ocean call (French first through i18n, no internals)."""
     if isinstance(exc, OceanUnavailable):
         return _(
             "Ocean cannot be reached right now (%(reason)s). Your input is kept: try again in a moment."
-        ) % {"reason": exc.message}
+        ) % {"reason": ocean_error_reason(exc)}
     if isinstance(exc, OceanAuthError):
         return _("The portal cannot log in to Ocean. Nothing was changed; contact your administrator.")
     if isinstance(exc, OceanRejected):
-        return _("Ocean refused the change: %(reason)s") % {"reason": exc.message}
-    return _("Ocean answered with an error: %(reason)s") % {"reason": exc.message}
+        return _("Ocean refused the request: %(reason)s.") % {"reason": ocean_error_reason(exc)}
+    return _("Ocean answered with an error: %(reason)s.") % {"reason": ocean_error_reason(exc)}

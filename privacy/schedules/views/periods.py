@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from privacy.access import current_customer, role_required
 from privacy.models import Role
@@ -113,10 +113,11 @@ def driver_period_edit(request, driver_id: int, period_id: int):
     return _periods_page(request, customer, driver, form, periods, editing=period)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.MANAGER)
 @ocean_guard
 def driver_period_delete(request, driver_id: int, period_id: int):
+    """GET (or a POST without ``confirm``) shows what the deletion changes; POST ``confirm=yes`` deletes."""
     customer, driver = managed_driver(request, driver_id)
     back = redirect(reverse("privacy:driver_periods", args=[driver_id]) + customer_query(request))
     try:
@@ -126,6 +127,9 @@ def driver_period_delete(request, driver_id: int, period_id: int):
         return back
     if period.state(timezone.now()) != "future":
         return HttpResponseBadRequest(_("Only a period entirely in the future can be deleted."))
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(request, "privacy/schedules/period_delete.html",
+                      {"customer": customer, "driver": driver, "period": period, "cq": customer_query(request)})
     try:
         period_delete(actor=request.user, customer=customer, driver_id=driver_id, period=period)
         messages.success(request, _("The period “%(label)s” was deleted.") % {"label": period.label})
