@@ -87,3 +87,17 @@ def test_a_day_ocean_failed_to_read_says_so_on_its_card(sim, driver, customer, l
     card = html.split('class="card steps-day"')[1]
     assert "n’a pas pu être lu" in card and "Aucun trajet" not in card
     assert "Cette journée est correcte" not in card
+
+
+def test_the_queue_shows_the_schedule_class_and_the_history_who_approved(
+        sim, eager, approval, driver, manager, login, django_capture_on_commit_callbacks):
+    row = find_row(approval, driver, kind="pro")
+    login(driver).post(declare_url(row), {"day": row.day.isoformat(), "private": "true"}, headers=HTMX)
+    d = StepDeclaration.objects.get(step_id=row.step_id)
+    queue = login(manager).get("/declarations/").content.decode()
+    cells = queue.split(f'id="declaration-{d.pk}"')[1].split("</tr>")[0]
+    assert "badge-pro" in cells.split("data-label=\"Selon l’horaire\"")[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        login(manager).post("/declarations/decide/", {"only": d.pk, "action": "approve"})
+    history = login(manager).get("/declarations/history/").content.decode()
+    assert "Validé par manager le" in history

@@ -170,3 +170,22 @@ def declaration_withdraw(*, actor: User, customer: Customer, row) -> bool:
                      target=str(d), before=_audit_value(d), after=None)
         d.delete()
     return True
+
+
+def schedule_classes(customer: Customer, declarations: list[StepDeclaration]) -> dict[int, object]:
+    """The schedule class (private / pro / mixed / unknown) of each declaration's trip, by pk: what a
+    manager needs to judge a request. One calendar per driver over the requests' days."""
+    from privacy.steps.services.classify import classify, privacy_calendar
+
+    out: dict[int, object] = {}
+    by_driver: dict[int, list[StepDeclaration]] = {}
+    for d in declarations:
+        by_driver.setdefault(d.driver_id, []).append(d)
+    tz = customer.tz
+    for driver_id, items in by_driver.items():
+        first = min(d.started_at.astimezone(tz).date() for d in items)
+        last = max(d.ended_at.astimezone(tz).date() for d in items)
+        calendar = privacy_calendar(customer, driver_id, first, last)
+        for d in items:
+            out[d.pk] = classify(calendar, d.started_at, d.ended_at, tz)
+    return out
