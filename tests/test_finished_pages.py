@@ -89,3 +89,36 @@ def test_a_period_ending_at_midnight_is_shown_as_its_last_day():
     with translation.override("fr"):
         assert period_end(datetime(2026, 1, 4, 23, 0, tzinfo=UTC)) == "dim 04/01/2026, fin de journée"
         assert period_end(datetime(2026, 1, 4, 17, 30, tzinfo=UTC)) == "dim 04/01/2026 18:30"
+
+
+def test_the_privacy_page_says_exactly_what_each_role_sees(login):
+    html = login(None).get("/privacy/").content.decode()
+    section = html.split('id="who-sees"')[1].split("</section>")[0]
+    for role in ("Vous (conducteur)", "Votre gestionnaire de flotte", "RH", "Administrateurs du portail"):
+        assert role in section
+    assert "trajets privés compris : son jour, ses heures de début et de fin, sa distance" in section
+    assert "ne voient que des totaux" not in html and "only ever see totals" not in html
+
+
+@pytest.mark.django_db
+def test_the_vehicle_view_explains_why_its_totals_differ(login, hr, customer):
+    from tests.reports.conftest import make_snapshot, row
+    from tests.reports.test_views import JAN, Q_JAN
+
+    make_snapshot(customer, JAN, [row(kind="vehicle", ocean_id=5001, name="AB-123-CD", private_m=10, pro_m=10)])
+    html = login(hr).get("/reports/", {**Q_JAN, "view": "vehicle"}).content.decode()
+    assert "véhicules de pool" in html and "Pourquoi ces totaux diffèrent" in html
+
+
+@pytest.mark.django_db
+def test_the_monthly_trend_follows_the_chosen_period(customer):
+    from privacy.reports.services.periods import Period
+    from privacy.reports.services.queries import monthly_trend
+    from tests.reports.conftest import make_snapshot, row
+
+    for year, month in ((2025, 11), (2025, 12), (2026, 1), (2026, 2)):
+        make_snapshot(customer, Period.month(year, month), [row(private_m=1000, pro_m=1000)])
+    quarter = [p.start for p, _sums in monthly_trend(customer, period=Period.quarter(2025, 4))]
+    assert quarter == [date(2025, 11, 1), date(2025, 12, 1)]
+    january = [p.start for p, _sums in monthly_trend(customer, period=Period.month(2026, 1))]
+    assert january[-1] == date(2026, 1, 1) and date(2026, 2, 1) not in january  # up to the chosen month
