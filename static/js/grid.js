@@ -41,7 +41,10 @@
       for (var n = 0; n < TOTAL; n++) { render(n); }
       var notice = document.querySelector("[data-grid-restored]");
       if (notice) { notice.hidden = false; }
-      commit();
+      input.value = draft.cells;
+      // The diff preview listens once htmx has processed the page: ask for it after the load.
+      var refresh = function () { document.body.dispatchEvent(new CustomEvent("gridchanged", { bubbles: true })); };
+      if (document.readyState === "complete") { setTimeout(refresh, 0); } else { window.addEventListener("load", refresh); }
     }
     function commit() {
       input.value = state.map(function (on) { return on ? "1" : "0"; }).join("");
