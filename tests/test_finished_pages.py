@@ -122,3 +122,23 @@ def test_the_monthly_trend_follows_the_chosen_period(customer):
     assert quarter == [date(2025, 11, 1), date(2025, 12, 1)]
     january = [p.start for p, _sums in monthly_trend(customer, period=Period.month(2026, 1))]
     assert january[-1] == date(2026, 1, 1) and date(2026, 2, 1) not in january  # up to the chosen month
+
+
+@pytest.mark.django_db
+def test_an_import_error_is_stored_as_a_code_and_shown_in_the_readers_language(login, admin_user, customer):
+    from django.utils.translation import gettext_noop
+
+    from privacy.onboarding.models import OnboardingRun
+    from privacy.services.stored_text import coded
+
+    run = OnboardingRun.objects.create(customer=customer, kind="csv", source="users.csv", counts={"failed": 1},
+                                       rows=[{"line": 2, "matricule": "", "name": "", "username": "",
+                                              "status": "failed", "invited": False, "driver_id": None,
+                                              "reason": coded(gettext_noop("invalid e-mail “%(email)s”"),
+                                                              email="x@")}])
+    client = login(admin_user)
+    french = client.get(f"/setup/runs/{run.pk}/").content.decode()
+    assert "e-mail invalide « x@ »" in french and "i18n:" not in french
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/setup/runs/{run.pk}/").content.decode()
+    assert "invalid e-mail “x@”" in english

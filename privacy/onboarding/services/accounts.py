@@ -55,7 +55,8 @@ def customer_add(*, actor: User, customer: Customer, entities: list[Entity]) -> 
             customer=customer,
             target=customer.name,
             after={**customer_state(customer), "entities": [e.nom for e in entities]},
-            upstream_result=ngettext("%(count)s entity", "%(count)s entities", len(entities)) % {"count": len(entities)},
+            upstream_result=ngettext("%(count)s entity", "%(count)s entities", len(entities))
+            % {"count": len(entities)},
         )
     return customer
 

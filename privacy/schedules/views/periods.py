@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from privacy.access import current_customer, role_required
 from privacy.models import Role
 from privacy.schedules.forms import HolidaysForm, PeriodForm
 from privacy.schedules.services.bulk import bulk_add_holidays
-from privacy.schedules.services.holidays import REGIONS, french_holidays
+from privacy.schedules.services.holidays import REGION_MSGIDS, REGIONS, french_holidays
 from privacy.schedules.services.periods import period_check, period_delete, period_find, period_save, periods_list
 from privacy.schedules.services.weekly import ScheduleError
 from privacy.schedules.views.common import (
@@ -25,6 +26,7 @@ from privacy.schedules.views.common import (
     selected_drivers,
 )
 from privacy.services.ocean import OceanError, ocean_error_message
+from privacy.services.stored_text import coded
 
 
 def _periods_page(request, customer, driver, form, periods, *, editing=None, status=200):
@@ -168,7 +170,8 @@ def holidays(request):
         elif not chosen:
             chosen_error = _("Tick at least one holiday that is not in the past.")
         else:
-            title = _("Public holidays %(year)s — %(region)s") % {"year": year, "region": REGIONS[region][1]}
+            title = coded(gettext_noop("Public holidays %(year)s — %(region)s"), year=year,
+                          region=coded(REGION_MSGIDS[region]))
             application = bulk_add_holidays(
                 actor=request.user, customer=customer, chosen=chosen, drivers=drivers, title=title
             )

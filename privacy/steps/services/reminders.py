@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 from privacy.links import portal_url
 from privacy.models import Customer, Role, User
 from privacy.ocean import OceanError
-from privacy.services.fleet import fleet_get
 from privacy.services.audit import audit_record
+from privacy.services.fleet import fleet_get
 from privacy.steps.models import DayCheck, StepAccessLog
 from privacy.steps.services.classify import MIXED
 from privacy.steps.services.fetch import local_today
