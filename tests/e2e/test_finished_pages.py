@@ -121,7 +121,7 @@ def test_the_report_table_fits_1366_px_without_upper_casing(browser, browser_con
     page = context.new_page()
     log_in(page, server, hr)
     page.goto(f"{server}/reports/?period=month&month=2026-01")
-    visit(page, "the report at 1366 px", screenshot="reports")
+    visit(page, "the report at 1366 px")
     wrap = page.locator(".report-table").locator("xpath=..")
     assert page.evaluate("el => el.scrollWidth <= el.clientWidth", wrap.element_handle())
     assert page.evaluate("() => getComputedStyle(document.querySelector('.report-table th')).textTransform") == "none"
