@@ -24,7 +24,7 @@ from privacy.models import Customer, Role, User
 from privacy.onboarding.models import OnboardingRun, RunKind
 from privacy.onboarding.services.accounts import audit_many, send_invitations
 from privacy.services.fleet import FleetDriver, fleet_get
-from privacy.services.stored_text import coded, coded_join, coded_plural
+from privacy.services.stored_text import coded, coded_join
 
 CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = "created", "updated", "unchanged", "skipped", "failed"
 
@@ -237,6 +237,5 @@ def create_driver_accounts(
         customer=customer,
         kind=RunKind.BULK,
         rows=rows,
-        source=coded_plural(gettext_noop("%(count)s driver selected"), gettext_noop("%(count)s drivers selected"),
-                            len(rows), count=len(rows)),
+        source=coded(gettext_noop("drivers selected: %(count)s"), count=len(rows)),
     )
