@@ -131,7 +131,8 @@ def driver_period_delete(request, driver_id: int, period_id: int):
         return HttpResponseBadRequest(_("Only a period entirely in the future can be deleted."))
     if request.method != "POST" or request.POST.get("confirm") != "yes":
         return render(request, "privacy/schedules/period_delete.html",
-                      {"customer": customer, "driver": driver, "period": period, "cq": customer_query(request)})
+                      {"customer": customer, "driver": driver, "period": period, "cq": customer_query(request),
+                       "unconfirmed": request.method == "POST"})
     try:
         period_delete(actor=request.user, customer=customer, driver_id=driver_id, period=period)
         messages.success(request, _("The period “%(label)s” was deleted.") % {"label": period.label})
