@@ -101,6 +101,8 @@ def test_deleting_a_future_period(sim, login, manager, customer):
     client = login(manager)
     confirm = client.get(f"/drivers/7001/periods/{period.id}/delete/")
     assert confirm.status_code == 200 and "Congés" in confirm.content.decode()
+    assert "ven 09/07/2027, fin de journée" in confirm.content.decode()  # its last day, not "sam 10/07 00:00"
+    assert "ven 09/07/2027, fin de journée" in client.get("/drivers/7001/periods/").content.decode()
     assert len(sim_periods(sim, 7001)) == 1  # shown, not deleted
     assert client.post(f"/drivers/7001/periods/{period.id}/delete/").status_code == 200  # no confirm: asks again
     assert len(sim_periods(sim, 7001)) == 1
