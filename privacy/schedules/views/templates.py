@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
@@ -226,5 +227,6 @@ def application_retry(request, pk: int):
     app = get_object_or_404(BulkApplication, pk=pk, customer=customer)
     count = bulk_retry_failed(app)
     if count:
-        messages.info(request, _("%(n)d driver(s) queued again.") % {"n": count})
+        messages.info(request, ngettext("%(n)d driver queued again.", "%(n)d drivers queued again.", count)
+                      % {"n": count})
     return redirect(reverse("privacy:application", args=[pk]) + customer_query(request))
