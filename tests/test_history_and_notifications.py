@@ -63,7 +63,8 @@ def test_the_history_exports_as_french_csv_and_is_audited(sim, login, admin_user
     response = login(admin_user).get("/history/", {"customer": customer.pk, "format": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Quand", "Qui", "Quoi"]
-    assert any("a créé un compte" in r for r in rows)
+    created = next(r for r in rows if "a créé un compte" in r)
+    assert "rôle: Conducteur" in created[6]  # "after" in words, the role by its French name
     assert AuditEntry.objects.filter(action="history.export").count() == 1
 
 

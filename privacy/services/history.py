@@ -31,6 +31,15 @@ KINDS: dict[str, tuple[object, tuple[str, ...]]] = {
     "report": (gettext_lazy("Reports and exports"), ("report.", "audit.", "history.")),
 }
 MANAGER_KINDS = ("schedule", "period", "declaration", "template")
+KEY_LABELS = {
+    "role": gettext_lazy("role"), "email": gettext_lazy("e-mail"), "entity_ids": gettext_lazy("entities"),
+    "is_active": gettext_lazy("active"), "rows": gettext_lazy("rows"), "reason": gettext_lazy("reason"),
+    "name": gettext_lazy("name"), "day": gettext_lazy("day"), "notify_reminders": gettext_lazy("reminders"),
+    "notify_monthly": gettext_lazy("monthly e-mail"), "time_zone": gettext_lazy("time zone"),
+    "declaration_policy": gettext_lazy("declaration policy"),
+    "declaration_deadline_days": gettext_lazy("declaration deadline (days)"),
+    "entities": gettext_lazy("entities"), "username": gettext_lazy("username"),
+}
 
 ACTIONS = {
     "schedule.set": gettext_lazy("changed the weekly private hours"),
@@ -159,10 +168,17 @@ def describe_value(action: str, value) -> str:
     if isinstance(value, dict) and (text := _week(value)) is not None:
         return text
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+        return "; ".join(f"{KEY_LABELS.get(k, k)}: {_role(v) if k == 'role' else _plain(v)}"
+                         for k, v in value.items() if k != "version")
     if isinstance(value, list):
         return ", ".join(_plain(v) for v in value)
     return _plain(value)
+
+
+def _role(code) -> str:
+    from privacy.models import Role
+
+    return str(Role(code).label) if code in Role.values else _plain(code)
 
 
 def _status(code: str) -> str:
