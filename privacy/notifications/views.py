@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from privacy import access
-from privacy.models import Role, User
+from privacy.models import Customer, Role, User
 from privacy.notifications import services
 from privacy.services.ocean import OceanError, ocean_error_message
 
@@ -55,7 +55,8 @@ def notifications(request):
         "customer": customer, "lists": lists, "reminder_time": services.reminder_time(customer),
         "monthly_time": services.monthly_time(), "reminder_days": _reminder_days(),
         "preview_kind": wanted, "preview": preview, "preview_for": preview_for, "preview_error": preview_error,
-        "links_base": base, "links_local": local, "back": _back(request, customer)})
+        "links_base": base, "links_local": local, "back": _back(request, customer),
+        "customers": Customer.objects.order_by("name", "pk") if access.is_admin(request.user) else []})
 
 
 def _reminder_days() -> int:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from privacy import access
-from privacy.models import Role
+from privacy.models import Customer, Role
 from privacy.services.audit import audit_record
 from privacy.services.fleet import fleet_drivers_visible
 from privacy.services.history import (
@@ -113,4 +113,5 @@ def history(request):
     query.pop("format", None)
     return render(request, "privacy/history.html", {
         "customer": customer, "form": form, "page": page, "rows": list(_rows(page, names)),
-        "query": query.urlencode()})
+        "query": query.urlencode(),
+        "customers": Customer.objects.order_by("name", "pk") if access.is_admin(request.user) else []})
