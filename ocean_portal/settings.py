@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "privacy.middleware.HtmxLoginRedirectMiddleware",
+    "privacy.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     # AxesMiddleware last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
@@ -310,10 +311,13 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"forbidden_at_info": {"()": "privacy.log_filters.ForbiddenAtInfo"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A 403 is one INFO line without traceback (privacy/log_filters.py).
+        "django.request": {"filters": ["forbidden_at_info"]},
         "axes": {"level": "WARNING"},
     },
 }

@@ -130,15 +130,22 @@ def role_required(*roles: str, allow_admin: bool = True):
 
 def current_customer(request) -> Customer:
     """The customer a page works on: the user's own; an administrator picks one with ``?customer=``
-    (default: the first). 404 when there is none to show."""
+    (default: their last choice, else the oldest customer). 404 when there is none to show."""
     user = request.user
     if not is_admin(user):
         if user.customer is None:
             raise PermissionDenied
         return user.customer
+    # An administrator's last choice is kept in the session; without one, the oldest customer (the one
+    # set up first, with its users), never a customer just added and still empty.
     wanted = request.GET.get("customer", "")
-    queryset = Customer.objects.order_by("name", "pk")
-    customer = queryset.filter(pk=int(wanted)).first() if wanted.isdigit() else queryset.first()
+    session = getattr(request, "session", None)
+    if not wanted.isdigit() and session is not None:
+        wanted = str(session.get("admin_customer", ""))
+    customer = Customer.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    customer = customer or Customer.objects.order_by("pk").first()
     if customer is None:
         raise Http404
+    if session is not None and session.get("admin_customer") != customer.pk:
+        session["admin_customer"] = customer.pk
     return customer

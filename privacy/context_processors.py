@@ -17,6 +17,8 @@ NAV_ITEMS = [
     ("privacy:templates", _("Templates"), {Role.MANAGER, "admin"}),
     ("privacy:trips_lookup", _("Trips"), {Role.MANAGER, "admin"}),
     ("privacy:declarations", _("Declarations"), {Role.MANAGER, "admin"}),
+    ("privacy:history", _("History"), {Role.MANAGER, "admin"}),
+    ("privacy:notifications", _("E-mails"), {Role.MANAGER, "admin"}),
     ("privacy:my_trips", _("My trips"), {Role.DRIVER}),
     ("privacy:my_schedule", _("My private hours"), {Role.DRIVER}),
     ("privacy:reports", _("Reports"), {Role.HR, "admin"}),

@@ -31,3 +31,18 @@ class HtmxLoginRedirectMiddleware:
 
             return HttpResponseClientRedirect(f"{base}?{urlencode({'next': current})}")
         return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every page the portal builds (static files are served earlier by
+    WhiteNoise with their own headers): Back and Forward then reload a trip list or a queue instead
+    of showing a stale copy from the browser's cache. A view that sets its own Cache-Control keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from privacy.views import audit, home, privacy_info
+from privacy.views import audit, history, home, privacy_info
 
 app_name = "privacy"
 
@@ -10,8 +10,10 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("privacy/", privacy_info.privacy_info, name="privacy_info"),
     path("audit/export/", audit.audit_export, name="audit_export"),
+    path("history/", history.history, name="history"),
     path("", include("privacy.schedules.urls")),
     path("", include("privacy.steps.urls")),
     path("", include("privacy.reports.urls")),
     path("", include("privacy.onboarding.urls")),
+    path("", include("privacy.notifications.urls")),
 ]

@@ -80,6 +80,9 @@ class User(AbstractUser):
     entity_ids = models.JSONField(
         _("entity ids (managers; empty = every entity)"), default=list, blank=True
     )
+    # E-mails the person accepts (the notifications page; opt-out per person).
+    notify_reminders = models.BooleanField(_("receives the declaration reminders"), default=True)
+    notify_monthly = models.BooleanField(_("receives the monthly report e-mail"), default=True)
 
     class Meta:
         verbose_name = _("user")

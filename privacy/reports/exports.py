@@ -2,7 +2,9 @@
 
 Each file starts with who/what/when lines — customer, period, "as of" — then a blank line, the
 column headers, the rows and a total row. Numbers are written as numbers (rounded like the page),
-so a spreadsheet can sum them; CSV uses ";" and UTF-8 with BOM so French Excel opens it directly.
+so a spreadsheet can sum them. Two CSV flavours, both UTF-8 with BOM: "csv" (the default offered
+first) is French Excel's — ";" between fields and "," as the decimal mark — and "csv_intl" is the
+international one ("," and "."). Headers of percentage columns say "(%)".
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
+    "csv_intl": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -36,7 +39,7 @@ def table_dataset(table, customer, period, title: str) -> tablib.Dataset:
     dataset = tablib.Dataset(title=title[:31])
     _header(dataset, width, [(_("Report"), title)] + _stamp(customer, period,
                                                               table.snapshot.as_of if table.snapshot else None))
-    dataset.append([str(c.label) for c in table.columns])
+    dataset.append([f"{c.label} (%)" if c.unit == "%" else str(c.label) for c in table.columns])
     for line in table.lines + ([table.totals] if table.totals else []):
         dataset.append([_cell(line.values[c.key], c.places) for c in table.columns])
     return dataset
@@ -54,7 +57,7 @@ def benefit_dataset(lines, customer, year: int, as_of) -> tablib.Dataset:
     from privacy.reports.benefit_words import regime_words
     from privacy.reports.services.periods import Period
 
-    headers = [_("Driver"), _("Vehicle"), _("Private km"), _("Total km"), _("Private share"),
+    headers = [_("Driver"), _("Vehicle"), _("Private km"), _("Total km"), _("Private share") + " (%)",
                _("Private fuel (€)"), _("Flat rate (€)"), _("Flat-rate formula"),
                _("Actual expenses (€)"), _("Actual-expenses formula"), _("Notes"), _("Matricule"),
                _("Available from"), _("Available until"), _("Months"), _("Regime"),
@@ -91,9 +94,21 @@ def _formula(result):
 def respond(dataset: tablib.Dataset, fmt: str, name: str) -> HttpResponse:
     """The file as a download. ``fmt`` is "csv" or "xlsx" (anything else is the caller's 400)."""
     if fmt == "csv":
-        body = "\ufeff" + dataset.export("csv", delimiter=";")
+        body = "\ufeff" + _decimal_comma(dataset).export("csv", delimiter=";")
+    elif fmt == "csv_intl":
+        body = "\ufeff" + dataset.export("csv", delimiter=",")
     else:
         body = dataset.export("xlsx")
     response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "export"}.{fmt}"'
+    extension = "csv" if fmt.startswith("csv") else fmt
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "export"}.{extension}"'
     return response
+
+
+def _decimal_comma(dataset: tablib.Dataset) -> tablib.Dataset:
+    """The same rows with "," as the decimal mark in numbers (French Excel reads "12.5" as text)."""
+    french = tablib.Dataset(title=dataset.title)
+    for row in dataset:
+        french.append([str(v).replace(".", ",") if isinstance(v, float | int) and not isinstance(v, bool)
+                       else v for v in row])
+    return french

@@ -73,7 +73,9 @@ class BulkApplication(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return self.title
+        from privacy.services.stored_text import shown
+
+        return shown(self.title)
 
 
 class ItemStatus(models.TextChoices):

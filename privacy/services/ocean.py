@@ -10,7 +10,7 @@ import threading
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from privacy.ocean import (
     FileTokenBucket,
@@ -23,12 +23,13 @@ from privacy.ocean import (
     RedisTokenBucket,
     to_utc_from_local,
 )
+from privacy.services.stored_text import coded, shown
 
 # What views, forms and commands may use of the client package: they reach Ocean only through services
 # (import contract "views -> services -> privacy.ocean"), but they catch its errors and convert dates.
 __all__ = [
     "OceanAuthError", "OceanError", "OceanRejected", "OceanUnavailable", "ocean_client", "ocean_config",
-    "ocean_error_message", "to_utc_from_local",
+    "ocean_error_coded", "ocean_error_message", "ocean_error_reason", "to_utc_from_local",
 ]
 
 _clients: dict[tuple[int | None, str], OceanClient] = {}
@@ -97,14 +98,44 @@ def ocean_ping() -> str:
     return "token ok"
 
 
+def ocean_error_coded(exc: OceanError) -> str:
+    """``ocean_error_message`` as a stored text (privacy.services.stored_text), translated when shown."""
+    if isinstance(exc, OceanUnavailable):
+        return coded(gettext_noop(
+            "Ocean cannot be reached right now (%(reason)s). Your input is kept: try again in a moment."
+        ), reason=_reason(exc))
+    if isinstance(exc, OceanAuthError):
+        return coded(gettext_noop(
+            "The portal cannot log in to Ocean. Nothing was changed; contact your administrator."))
+    if isinstance(exc, OceanRejected):
+        return coded(gettext_noop("Ocean refused the request: %(reason)s."), reason=_reason(exc))
+    return coded(gettext_noop("Ocean answered with an error: %(reason)s."), reason=_reason(exc))
+
+
+def _reason(exc: OceanError) -> str:
+    """The cause in words: never Ocean's own (English, technical) text, an HTTP method or a path;
+    those stay in the log and the audit entry."""
+    status = exc.status
+    if isinstance(exc, OceanUnavailable):
+        if status == 429:
+            return coded(gettext_noop("Ocean is receiving too many requests"))
+        if status is not None:
+            return coded(gettext_noop("Ocean met an internal error"))
+        return coded(gettext_noop("Ocean does not answer (connection failed or too slow)"))
+    words = {401: gettext_noop("Ocean does not give this account access to these data"),
+             403: gettext_noop("Ocean does not give this account access to these data"),
+             404: gettext_noop("Ocean does not know this item (any more)"),
+             409: gettext_noop("Ocean holds a newer version of these data"),
+             400: gettext_noop("Ocean found the request invalid"),
+             422: gettext_noop("Ocean found the request invalid")}
+    return coded(words.get(status, gettext_noop("Ocean answered with an unexpected error")))
+
+
+def ocean_error_reason(exc: OceanError) -> str:
+    """The cause of a failed Ocean call in words, for a French sentence."""
+    return shown(_reason(exc))
+
+
 def ocean_error_message(exc: OceanError) -> str:
     """What to tell a user about a failed Ocean call (French first through i18n, no internals)."""
-    if isinstance(exc, OceanUnavailable):
-        return _(
-            "Ocean cannot be reached right now (%(reason)s). Your input is kept: try again in a moment."
-        ) % {"reason": exc.message}
-    if isinstance(exc, OceanAuthError):
-        return _("The portal cannot log in to Ocean. Nothing was changed; contact your administrator.")
-    if isinstance(exc, OceanRejected):
-        return _("Ocean refused the change: %(reason)s") % {"reason": exc.message}
-    return _("Ocean answered with an error: %(reason)s") % {"reason": exc.message}
+    return shown(ocean_error_coded(exc))

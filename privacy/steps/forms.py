@@ -15,6 +15,11 @@ def _to_bool(value: str) -> bool:
     return value == "true"
 
 
+def _to_choice(value: str) -> bool | None:
+    """A driver's tap: private, pro, or back to "not declared" (None)."""
+    return None if value == "none" else value == "true"
+
+
 class StepRangeForm(forms.Form):
     """Which day or week to show (GET). The week runs Monday to Sunday around the chosen day."""
 
@@ -52,8 +57,14 @@ class DeclareForm(forms.Form):
     """A driver's tap: the step's day and the value chosen (not a flip, so a double tap is harmless)."""
 
     day = forms.DateField()
-    private = forms.TypedChoiceField(choices=CHOICE, coerce=_to_bool)
+    private = forms.TypedChoiceField(choices=[*CHOICE, ("none", _("Not declared"))], coerce=_to_choice)
     layout = forms.ChoiceField(choices=[("driver", "driver"), ("vehicle", "vehicle")], required=False)
+
+
+class DayCheckForm(forms.Form):
+    """"This day is correct": the day, up to today."""
+
+    day = forms.DateField()
 
 
 class OnBehalfForm(DeclareForm):

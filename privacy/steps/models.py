@@ -136,3 +136,22 @@ class StepAccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_label} {self.view}"
+
+
+class DayCheck(models.Model):
+    """A driver said "this day is correct" in the portal: that day's reminders stop. Nothing goes to Ocean;
+    declarations made afterwards still count (the check only silences the reminders)."""
+
+    customer = models.ForeignKey("privacy.Customer", on_delete=models.CASCADE, related_name="+")
+    driver_id = models.BigIntegerField(_("driver (Ocean id)"))
+    day = models.DateField(_("day"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("day checked by the driver")
+        verbose_name_plural = _("days checked by drivers")
+        constraints = [models.UniqueConstraint(fields=["customer", "driver_id", "day"], name="one_check_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.driver_id} {self.day}"

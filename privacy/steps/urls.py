@@ -7,6 +7,7 @@ urlpatterns = [
     path("trips/", trips.my_trips, name="my_trips"),
     path("trips/<int:vehicle_id>/<int:step_id>/declare/", trips.my_trip_declare, name="my_trip_declare"),
     path("trips/<int:vehicle_id>/<int:step_id>/row/", trips.my_trip_row, name="my_trip_row"),
+    path("trips/day-ok/", trips.my_day_check, name="my_day_check"),
     path("trips/find/", trips.trips_lookup, name="trips_lookup"),
     path("drivers/<int:driver_id>/trips/", trips.driver_trips, name="driver_trips"),
     path("drivers/<int:driver_id>/trips/<int:vehicle_id>/<int:step_id>/declare/", trips.driver_trip_declare,

@@ -19,8 +19,36 @@
       td.classList.toggle("on", state[n]);
       td.setAttribute("aria-selected", state[n] ? "true" : "false");
     }
+    // A draft of the painting survives a session that expires before "Save" (login, then back here):
+    // kept in sessionStorage with the week it started from, restored only onto that same week.
+    var draftKey = "grid-draft:" + location.pathname + location.search;
+    var serverValue = input.value;
+    function saveDraft() {
+      try {
+        if (input.value === serverValue) { sessionStorage.removeItem(draftKey); return; }
+        sessionStorage.setItem(draftKey, JSON.stringify({ base: serverValue, cells: input.value, at: Date.now() }));
+      } catch (e) { /* storage full or disabled: painting still works, only the draft is lost */ }
+    }
+    function restoreDraft() {
+      var draft = null;
+      try { draft = JSON.parse(sessionStorage.getItem(draftKey) || "null"); } catch (e) { draft = null; }
+      if (!draft || draft.base !== serverValue || draft.cells.length !== TOTAL || draft.cells === serverValue
+          || Date.now() - draft.at > 12 * 3600 * 1000) {
+        try { sessionStorage.removeItem(draftKey); } catch (e) { /* nothing to clean */ }
+        return;
+      }
+      state = draft.cells.split("").map(function (c) { return c === "1"; });
+      for (var n = 0; n < TOTAL; n++) { render(n); }
+      var notice = document.querySelector("[data-grid-restored]");
+      if (notice) { notice.hidden = false; }
+      input.value = draft.cells;
+      // The diff preview listens once htmx has processed the page: ask for it after the load.
+      var refresh = function () { document.body.dispatchEvent(new CustomEvent("gridchanged", { bubbles: true })); };
+      if (document.readyState === "complete") { setTimeout(refresh, 0); } else { window.addEventListener("load", refresh); }
+    }
     function commit() {
       input.value = state.map(function (on) { return on ? "1" : "0"; }).join("");
+      saveDraft();
       document.body.dispatchEvent(new CustomEvent("gridchanged", { bubbles: true }));
     }
     function paintRect(a, b, value, base) {
@@ -113,6 +141,7 @@
         commit();
       }
     });
+    restoreDraft();
   }
 
   function init() {

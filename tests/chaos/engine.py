@@ -321,7 +321,7 @@ class ChaosEngine:
             shown, message = ("failed", _shown_messages(page)[0][1]) if _shown_messages(page) else ("skip", "")
             return Record(n, "period_delete", "manager", d, shown, message, None, page.status_code)
         period = self.rng.choice(rows)
-        response = self._post("manager", f"/drivers/{d}/periods/{period.id}/delete/")
+        response = self._post("manager", f"/drivers/{d}/periods/{period.id}/delete/", {"confirm": "yes"})
         shown, message = self._classify(response)
         return Record(n, "period_delete", "manager", d, shown, message, period.label, response.status_code)
 

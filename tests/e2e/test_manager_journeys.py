@@ -98,7 +98,7 @@ def test_a_manager_adds_the_2027_public_holidays_to_two_drivers(page, server, ma
     progress = page.locator("#application-progress")
     expect(progress.locator("h2")).to_have_text("Terminé", timeout=20_000)
     expect(progress.locator("tbody tr")).to_have_count(2)
-    expect(progress.get_by_role("status")).to_contain_text("2 confirmés")
+    expect(progress.get_by_role("status")).to_contain_text("confirmés 2")
     visit(page, "the holidays' progress")
     expected = set(holidays.France(years=2027))
     for driver_id in (7001, 7002):  # whole local days, from midnight to midnight in Paris
@@ -131,13 +131,16 @@ def test_a_manager_applies_a_template_to_an_entity_and_watches_the_progress_fini
     page.get_by_label("Entité").select_option(label="Agence Paris")
     visit(page, "applying a template")
     page.get_by_role("button", name="Appliquer", exact=True).click()
+    expect(page.locator("h1")).to_have_text("Appliquer « Midi libre » à Agence Paris ?")  # what will change, first
+    visit(page, "the confirmation before applying to an entity", screenshot="template-apply-confirm")
+    page.get_by_role("button", name="Appliquer à ces conducteurs").click()
 
     expect(page).to_have_url(re.compile(r"/applications/\d+/"))
     progress = page.locator("#application-progress")
     expect(progress.locator("h2")).to_have_text("En cours…")  # the worker has not started yet
     visit(page, "the template progress while it runs", keyboard=False)
     expect(progress.locator("h2")).to_have_text("Terminé", timeout=30_000)  # polled every second
-    expect(progress.get_by_role("status")).to_contain_text("0 en échec")
+    expect(progress.get_by_role("status")).to_contain_text("en échec 0")
     assert progress.locator("progress").get_attribute("value") == progress.locator("progress").get_attribute("max")
     visit(page, "the template progress", screenshot="template-progress")
     paris = [d.ocean_id for d in fleet_get(manager.customer).drivers.values() if d.entity_id == 122]

@@ -61,16 +61,31 @@ def test_xlsx_holds_the_same_numbers_as_the_page_with_period_and_as_of(login, hr
     assert body[0][2] == pytest.approx(1234.6)
 
 
-def test_csv_opens_with_semicolons_and_holds_the_page_numbers(login, hr, january):
+def test_csv_is_french_excel_format_by_default_and_holds_the_page_numbers(login, hr, january):
     client = login(hr)
-    page = page_numbers(client.get(reverse("privacy:reports"), Q_JAN).content.decode())
+    html = client.get(reverse("privacy:reports"), Q_JAN).content.decode()
+    page = page_numbers(html)
+    assert "CSV (Excel français)" in html and "format=csv_intl" in html  # both offered, French first
+    assert html.index("format=csv\"") < html.index("format=csv_intl")
     response = client.get(reverse("privacy:report_export"), {**Q_JAN, "format": "csv"})
     text = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[2][0] == "Période" and rows[3][0] == "À jour au"
     header_index = next(i for i, r in enumerate(rows) if r and r[0] == "Nom")
+    assert "Part privée (%)" in rows[header_index]  # a percentage column says so
+    assert "Heures privées" in rows[header_index] and "Électricité (kWh)" in rows[header_index]
     body = rows[header_index + 1:]
-    assert [[Decimal(v) if v else None for v in r[2:]] for r in body] == page
+    assert "1234,6" in body[0]  # "," decimals: French Excel reads a number, not text
+    assert not any("." in v for r in body for v in r[2:])
+    assert [[Decimal(v.replace(",", ".")) if v else None for v in r[2:]] for r in body] == page
+
+
+def test_csv_in_international_format_on_request(login, hr, january):
+    response = login(hr).get(reverse("privacy:report_export"), {**Q_JAN, "format": "csv_intl"})
+    assert response["Content-Disposition"].endswith('.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=","))
+    header_index = next(i for i, r in enumerate(rows) if r and r[0] == "Nom")
+    assert "1234.6" in rows[header_index + 1]
     assert AuditEntry.objects.filter(action="report.export", actor__username="hr").count() == 1
 
 

@@ -117,7 +117,8 @@ def test_a_failure_mid_way_keeps_the_old_snapshot_and_records_the_reason(custome
         run_refresh(refresh.pk)
     refresh.refresh_from_db()
     assert refresh.status == ReportRefresh.Status.FAILED
-    assert "400" in refresh.message and "bad filter" in refresh.message
+    # The reason in words (issue 18): never Ocean's own English text or an HTTP status in a French message.
+    assert "invalide" in refresh.message and "bad filter" not in refresh.message
     assert current_snapshot(customer, period).pk == old.pk
     assert ReportSnapshot.objects.filter(customer=customer).count() == 1  # the half-written one is gone
     assert ReportRow.objects.filter(snapshot=old).aggregate(s=Sum("pro_m"))["s"] == 2

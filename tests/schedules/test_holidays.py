@@ -61,7 +61,18 @@ def test_adding_holidays_to_selected_drivers_and_running_it_again_is_harmless(
         login(manager).post("/holidays/", data)
     again = BulkApplication.objects.order_by("-pk").first()
     assert list(again.items.values_list("status", flat=True)) == ["skipped", "skipped"]
-    assert "3 déjà présent(s)" in again.items.first().message
+    stored = again.items.first().message
+    assert "déjà" not in stored  # stored as a code and its parameters, translated when shown
+    from django.utils import translation
+
+    from privacy.services.stored_text import shown
+
+    with translation.override("fr"):
+        assert "3 déjà présent(s)" in shown(stored)
+    with translation.override("en"):
+        assert "3 already present" in shown(stored)
+    page = login(manager).get(f"/applications/{again.pk}/").content.decode()
+    assert "3 déjà présent(s)" in page and "i18n:" not in page
     assert len(sim_periods(sim, 7001)) == 3
 
 

@@ -98,7 +98,15 @@ def test_the_server_refuses_to_delete_a_started_period_and_sends_nothing(sim, lo
 def test_deleting_a_future_period(sim, login, manager, customer):
     add(login(manager), "Congés", "2027-07-05", "2027-07-09")
     period = periods_list(customer, 7001, fresh=True)[0]
-    response = login(manager).post(f"/drivers/7001/periods/{period.id}/delete/")
+    client = login(manager)
+    confirm = client.get(f"/drivers/7001/periods/{period.id}/delete/")
+    assert confirm.status_code == 200 and "Congés" in confirm.content.decode()
+    assert "ven 09/07/2027, fin de journée" in confirm.content.decode()  # its last day, not "sam 10/07 00:00"
+    assert "ven 09/07/2027, fin de journée" in client.get("/drivers/7001/periods/").content.decode()
+    assert len(sim_periods(sim, 7001)) == 1  # shown, not deleted
+    assert client.post(f"/drivers/7001/periods/{period.id}/delete/").status_code == 200  # no confirm: asks again
+    assert len(sim_periods(sim, 7001)) == 1
+    response = client.post(f"/drivers/7001/periods/{period.id}/delete/", {"confirm": "yes"})
     assert response.status_code == 302
     assert sim_periods(sim, 7001) == []
     assert AuditEntry.objects.get(action="period.delete").upstream_result == "confirmed"
@@ -108,7 +116,7 @@ def test_a_period_of_another_driver_cannot_be_deleted_through_this_driver(sim, l
     login(manager).post("/drivers/7002/periods/", {"label": "Autre", "start_date": "2027-07-05",
                                                    "end_date": "2027-07-09"})
     other = periods_list(customer, 7002, fresh=True)[0]
-    assert login(manager).post(f"/drivers/7001/periods/{other.id}/delete/").status_code == 404
+    assert login(manager).post(f"/drivers/7001/periods/{other.id}/delete/", {"confirm": "yes"}).status_code == 404
     assert len(sim_periods(sim, 7002)) == 1
 
 

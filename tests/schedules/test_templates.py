@@ -74,8 +74,13 @@ def test_applying_to_selected_drivers_confirms_each_one_and_rerun_is_harmless(
 
 def test_applying_to_an_entity_targets_its_visible_drivers(sim, login, manager, template, queued,
                                                            django_capture_on_commit_callbacks):
+    client = login(manager)
+    confirm = client.post("/templates/apply/", {"template": template.pk, "entity": "122"})
+    html = confirm.content.decode()
+    assert confirm.status_code == 200 and not BulkApplication.objects.exists()  # shown first, nothing sent
+    assert "Ce qui va changer" in html and 'name="confirm" value="yes"' in html and "Agence Paris" in html
     with django_capture_on_commit_callbacks(execute=True):
-        login(manager).post("/templates/apply/", {"template": template.pk, "entity": "122"})
+        client.post("/templates/apply/", {"template": template.pk, "entity": "122", "confirm": "yes"})
     job = BulkApplication.objects.get()
     ids = set(job.items.values_list("driver_id", flat=True))
     assert 7002 in ids and 7001 not in ids and len(ids) >= 6

@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from privacy.links import portal_url
 from privacy.models import AuditEntry, Customer, Role, User
@@ -54,7 +55,8 @@ def customer_add(*, actor: User, customer: Customer, entities: list[Entity]) -> 
             customer=customer,
             target=customer.name,
             after={**customer_state(customer), "entities": [e.nom for e in entities]},
-            upstream_result=_("%(count)s entities") % {"count": len(entities)},
+            upstream_result=ngettext("%(count)s entity", "%(count)s entities", len(entities))
+            % {"count": len(entities)},
         )
     return customer
 

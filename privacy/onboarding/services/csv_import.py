@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from privacy.models import Customer, Role, User
 from privacy.onboarding.models import OnboardingRun, RunKind
@@ -41,6 +42,7 @@ from privacy.onboarding.services.drivers import (
 )
 from privacy.services.audit import audit_record
 from privacy.services.fleet import Fleet, fleet_get
+from privacy.services.stored_text import coded
 
 COLUMNS = ("matricule", "email", "role", "entity")
 MAX_BYTES = 2 * 1024 * 1024
@@ -112,10 +114,8 @@ def _entities(fleet: Fleet, text: str) -> list[int] | str:
             continue
         eid = int(part) if part.isdigit() and int(part) in fleet.entities else by_name.get(part.lower())
         if eid is None:
-            return _("unknown entity “%(entity)s” (known: %(known)s)") % {
-                "entity": part,
-                "known": ", ".join(sorted(fleet.entities.values())),
-            }
+            return coded(gettext_noop("unknown entity “%(entity)s” (known: %(known)s)"), entity=part,
+                         known=", ".join(sorted(fleet.entities.values())))
         ids.append(eid)
     return sorted(set(ids))
 
@@ -139,13 +139,13 @@ class _Import:
         role = ROLE_NAMES.get(line.role.lower())
         email = clean_email(line.email)
         if not line.matricule:
-            row.reason = _("the matricule is empty")
+            row.reason = coded(gettext_noop("the matricule is empty"))
         elif key in self.seen:
-            row.reason = _("same matricule as line %(line)s") % {"line": self.seen[key]}
+            row.reason = coded(gettext_noop("same matricule as line %(line)s"), line=self.seen[key])
         elif line.email and not email:
-            row.reason = _("invalid e-mail “%(email)s”") % {"email": line.email}
+            row.reason = coded(gettext_noop("invalid e-mail “%(email)s”"), email=line.email)
         elif role is None:
-            row.reason = _("unknown role “%(role)s”: use driver, manager or hr") % {"role": line.role}
+            row.reason = coded(gettext_noop("unknown role “%(role)s”: use driver, manager or hr"), role=line.role)
         elif isinstance(entities := _entities(self.fleet, line.entity), str):
             row.reason = entities
         else:
@@ -169,17 +169,16 @@ class _Import:
         matches = self.by_matricule.get(key, [])
         if len(matches) != 1:
             row.reason = (
-                _("unknown matricule: no Ocean driver of this customer has it")
+                coded(gettext_noop("unknown matricule: no Ocean driver of this customer has it"))
                 if not matches
-                else _("several Ocean drivers have this matricule")
+                else coded(gettext_noop("several Ocean drivers have this matricule"))
             )
             return
         driver = matches[0]
         row.name, row.driver_id = driver.full_name, driver.ocean_id
         if entities and entities != [driver.entity_id]:
-            row.reason = _("this driver is in “%(actual)s” in Ocean, not in the entity given") % {
-                "actual": driver.entity_name or "—"
-            }
+            row.reason = coded(gettext_noop("this driver is in “%(actual)s” in Ocean, not in the entity given"),
+                               actual=driver.entity_name or "—")
             return
         user = self.linked.get(driver.ocean_id)
         if user is None:
@@ -219,13 +218,13 @@ class _Import:
 
     def _staff(self, row: ReportRow, key: str, email: str, role: str, entities: list[int]) -> None:
         if role == Role.HR and entities:
-            row.reason = _("HR users see every entity: leave the entity empty")
+            row.reason = coded(gettext_noop("HR users see every entity: leave the entity empty"))
             return
         username = UsernamePool.base(key, 0)
         user = User.objects.filter(username__iexact=username).first()
         if user is None:
             if not email:
-                row.reason = _("an e-mail is required for a manager or HR account")
+                row.reason = coded(gettext_noop("an e-mail is required for a manager or HR account"))
                 return
             user = User(username=username, email=email, role=role, customer=self.customer, entity_ids=entities)
             user.set_unusable_password()
@@ -239,7 +238,8 @@ class _Import:
         if user.customer_id != self.customer.pk or user.role != role:
             row.status, row.reason = (
                 FAILED,
-                _("the username %(username)s is already used by another account") % {"username": user.username},
+                coded(gettext_noop("the username %(username)s is already used by another account"),
+                      username=user.username),
             )
             return
         changed = self._update_email(row, user, email)

@@ -18,12 +18,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from privacy.models import Customer, Role, User
 from privacy.onboarding.models import OnboardingRun, RunKind
 from privacy.onboarding.services.accounts import audit_many, send_invitations
 from privacy.services.fleet import FleetDriver, fleet_get
+from privacy.services.stored_text import coded, coded_join
 
 CREATED, UPDATED, UNCHANGED, SKIPPED, FAILED = "created", "updated", "unchanged", "skipped", "failed"
 
@@ -154,9 +155,8 @@ def apply_invitations(rows_by_user: dict[int, ReportRow], users: list[User], act
         row = rows_by_user[user_id]
         row.invited = result.sent
         if not result.sent:
-            row.reason = "; ".join(
-                p for p in (row.reason, _("invitation not sent: %(why)s") % {"why": result.reason}) if p
-            )
+            why = coded(gettext_noop("invitation not sent: %(why)s"), why=result.reason)
+            row.reason = coded_join(*(p for p in (row.reason, why) if p), separator="; ")
 
 
 def save_run(*, actor: User, customer: Customer, kind: str, rows: list[ReportRow], source: str = "") -> OnboardingRun:
@@ -187,32 +187,35 @@ def create_driver_accounts(
         driver = fleet.drivers.get(ocean_id)
         if driver is None:
             rows.append(
-                ReportRow(str(ocean_id), "", FAILED, _("not a driver of this customer in Ocean"), driver_id=ocean_id)
+                ReportRow(str(ocean_id), "", FAILED, coded(gettext_noop("not a driver of this customer in Ocean")),
+                          driver_id=ocean_id)
             )
             continue
         row = ReportRow(driver.matricule, driver.full_name, SKIPPED, driver_id=ocean_id)
         rows.append(row)
         if (existing := linked.get(ocean_id)) is not None:
             row.username = existing.username
-            row.reason = _("already linked to %(username)s") % {"username": existing.username}
+            row.reason = coded(gettext_noop("already linked to %(username)s"), username=existing.username)
             if not existing.is_active:
-                row.reason += " " + _("(deactivated)")
+                row.reason = coded_join(row.reason, coded(gettext_noop("(deactivated)")), separator=" ")
             continue
         email = clean_email(driver.email)
         user = new_driver_user(driver, customer, pool.claim(driver.matricule, ocean_id), email)
         row.status, row.username = CREATED, user.username
         if not email:
             row.reason = (
-                _("no e-mail in Ocean: account created, invitation not sent (add the e-mail by CSV import)")
+                coded(gettext_noop(
+                    "no e-mail in Ocean: account created, invitation not sent (add the e-mail by CSV import)"))
                 if not driver.email
-                else _("the e-mail in Ocean is not valid: account created, no invitation")
+                else coded(gettext_noop("the e-mail in Ocean is not valid: account created, no invitation"))
             )
         to_create.append((user, row))
     created, clashed = _insert([u for u, _row in to_create])
     clashed_ids = {id(u) for u in clashed}
     for user, row in to_create:
         if id(user) in clashed_ids:
-            row.status, row.reason = SKIPPED, _("already linked (created by someone else just now)")
+            row.status = SKIPPED
+            row.reason = coded(gettext_noop("already linked (created by someone else just now)"))
     # bulk_create sets primary keys on PostgreSQL and SQLite; read them back anyway for other backends.
     created = list(
         User.objects.filter(
@@ -234,5 +237,5 @@ def create_driver_accounts(
         customer=customer,
         kind=RunKind.BULK,
         rows=rows,
-        source=_("%(count)s drivers selected") % {"count": len(rows)},
+        source=coded(gettext_noop("drivers selected: %(count)s"), count=len(rows)),
     )

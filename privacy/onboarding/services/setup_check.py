@@ -30,7 +30,7 @@ from privacy.services import health
 from privacy.services.fleet import fleet_get
 from privacy.services.health import BEAT_HEARTBEAT_KEY
 from privacy.services.jobs import job_send_now
-from privacy.services.ocean import ocean_client
+from privacy.services.ocean import ocean_client, ocean_error_reason
 
 OK, WARNING, ERROR, UNVERIFIED = "ok", "warning", "error", "unverified"
 
@@ -169,19 +169,20 @@ def check_login() -> SetupCheck:
     label = _("Ocean login")
     try:
         info = ocean_client().authenticate()
-    except OceanAuthError as exc:
+    except OceanAuthError:
         return SetupCheck(
             "ocean.login",
             label,
             ERROR,
-            _("Ocean refused the login: check OCEAN_LOGIN and OCEAN_PASSWORD (%(error)s).") % {"error": exc.message},
+            _("Ocean refused the login: check OCEAN_LOGIN and OCEAN_PASSWORD."),
         )
     except OceanError as exc:
         return SetupCheck(
             "ocean.login",
             label,
             ERROR,
-            _("Ocean cannot be reached at %(url)s: %(error)s") % {"url": settings.OCEAN_BASE_URL, "error": exc.message},
+            _("Ocean cannot be reached at %(url)s: %(error)s") % {"url": settings.OCEAN_BASE_URL,
+                                                                   "error": ocean_error_reason(exc)},
         )
     status, text = password_expiry_status(info.password_expiration_days)
     return SetupCheck(
@@ -198,7 +199,7 @@ def _customer_id_error(exc: OceanError) -> str:
         return _("Ocean refuses this customerId (HTTP %(status)s): is it a customer of this Ocean account?") % {
             "status": exc.status
         }
-    return _("Ocean did not answer: %(error)s") % {"error": exc.message}
+    return _("Ocean did not answer: %(error)s") % {"error": ocean_error_reason(exc)}
 
 
 def check_customer_id(customer: Customer) -> SetupCheck:

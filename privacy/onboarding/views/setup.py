@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from privacy.access import role_required
@@ -68,7 +69,8 @@ def customer_new(request):
             names = ", ".join(e.nom or str(e.id) for e in entities) or _("none")
             messages.success(
                 request,
-                _("Customer %(name)s added; Ocean lists %(count)s entities: %(names)s.")
+                ngettext("Customer %(name)s added; Ocean lists %(count)s entity: %(names)s.",
+                         "Customer %(name)s added; Ocean lists %(count)s entities: %(names)s.", len(entities))
                 % {"name": customer.name, "count": len(entities), "names": names},
             )
             return redirect("privacy:customer_edit", pk=customer.pk)

@@ -28,7 +28,7 @@ from privacy.reports.services.parse import AnalysisSurvey, MalformedAnalysis, Pa
 from privacy.reports.services.periods import Period, period_of
 from privacy.services.audit import audit_record
 from privacy.services.jobs import job_queue_on_commit
-from privacy.services.ocean import ocean_client
+from privacy.services.ocean import ocean_client, ocean_error_reason
 
 logger = logging.getLogger(__name__)
 
@@ -140,8 +140,8 @@ def failure_text(exc: Exception) -> str:
     if isinstance(exc, OceanAuthError):
         return _("Ocean refused the portal's credentials; the previous figures are kept.")
     if isinstance(exc, OceanRejected):
-        return _("Ocean refused the request (%(status)s: %(message)s); the previous figures are kept.") % {
-            "status": exc.status, "message": str(exc.message)[:200]}
+        return _("Ocean refused the request (%(reason)s); the previous figures are kept.") % {
+            "reason": ocean_error_reason(exc)}
     return _("Ocean could not be reached; the previous figures are kept.")
 
 

@@ -90,26 +90,33 @@ def tick(now: datetime | None = None) -> dict[str, int]:
     return {"queued": queued, "mailed": mailed}
 
 
+def monthly_recipients(customer: Customer):
+    """HR users of the customer who receive the monthly e-mail (active, with an address, not opted out)."""
+    return User.objects.filter(customer=customer, role=Role.HR, is_active=True, notify_monthly=True).exclude(email="")
+
+
+def monthly_mail_message(customer: Customer, month: Period) -> tuple[str, str, str]:
+    """(subject, text, html) of the month's summary e-mail, links from the public URL."""
+    with translation.override(settings.LANGUAGE_CODE):
+        table = build_table(customer, month, kind="entity", params={})
+        link = portal_url(reverse("privacy:reports") + "?" + "&".join(f"{k}={v}" for k, v in month.query().items()))
+        context = {"customer": customer, "period": month, "table": table, "link": link}
+        subject = _("Vehicle use report — %(period)s") % {"period": month.label}
+        text = render_to_string("privacy/reports/email_monthly.txt", context)
+        html = render_to_string("privacy/reports/email_monthly.html", context)
+    return subject, text, html
+
+
 def send_monthly_mail(customer: Customer, month: Period) -> int:
     """E-mail the month's summary table to the customer's HR users; once per month."""
     try:
         marker = ReportMailing.objects.create(customer=customer, month=month.start)
     except IntegrityError:
         return 0
-    recipients = list(
-        User.objects.filter(customer=customer, role=Role.HR, is_active=True).exclude(email="")
-        .values_list("email", flat=True)
-    )
+    recipients = list(monthly_recipients(customer).values_list("email", flat=True))
     if not recipients:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        table = build_table(customer, month, kind="entity", params={})
-        query = "&".join(f"{k}={v}" for k, v in month.query().items())
-        link = portal_url(reverse("privacy:reports") + "?" + query)
-        context = {"customer": customer, "period": month, "table": table, "link": link}
-        subject = _("Vehicle use report — %(period)s") % {"period": month.label}
-        text = render_to_string("privacy/reports/email_monthly.txt", context)
-        html = render_to_string("privacy/reports/email_monthly.html", context)
+    subject, text, html = monthly_mail_message(customer, month)
     send_mail(subject, text, None, recipients, html_message=html)
     marker.recipients = len(recipients)
     marker.save(update_fields=["recipients"])

@@ -13,6 +13,7 @@ from django.db.models import F, FloatField, Q, Sum
 from django.db.models.functions import Cast, NullIf
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from privacy.models import Customer
 from privacy.reports.models import ReportRow, ReportSnapshot, RowKind
@@ -38,7 +39,8 @@ COLUMNS = [
     Column("pro_km", _("Pro km"), 1, "km", "pro_m"),
     Column("total_km", _("Total km"), 1, "km", "total_m"),
     Column("private_share", _("Private share"), 1, "%", "share"),
-    Column("private_h", _("Private hours"), 1, "h", "private_s"),
+    # "Heures privées": time driven in private, not the private *schedule* ("Horaires privés").
+    Column("private_h", pgettext_lazy("driven time", "Private hours"), 1, "h", "private_s"),
     Column("pro_h", _("Pro hours"), 1, "h", "pro_s"),
     Column("electric_km", _("Electric km"), 1, "km", "electric_m"),
     Column("litres", _("Fuel (L)"), 1, "L", "litres"),
@@ -175,11 +177,16 @@ def find_row(customer: Customer, period: Period, kind: str, ocean_id: int) -> Re
 
 
 def monthly_trend(customer: Customer, *, kind: str | None = None, ocean_id: int | None = None,
-                  limit: int = 12) -> list[tuple[Period, dict]]:
-    """(month, summed figures) for the stored calendar-month snapshots, oldest first (entity sums from the
-    precomputed summaries; one row's figures when ``ocean_id`` is given)."""
-    snapshots = list(ReportSnapshot.objects.filter(customer=customer, is_current=True, period_kind="month")
-                     .order_by("-period_start")[:limit])
+                  limit: int = 12, period: Period | None = None) -> list[tuple[Period, dict]]:
+    """(month, summed figures) for the stored calendar-month snapshots, oldest first: the months of
+    ``period`` when it spans several, else the ``limit`` months up to the end of ``period`` (or all).
+    Entity sums come from the precomputed summaries; one row's figures when ``ocean_id`` is given."""
+    snapshots = ReportSnapshot.objects.filter(customer=customer, is_current=True, period_kind="month")
+    if period is not None:
+        snapshots = snapshots.filter(period_start__lte=period.end)
+        if (period.end.year, period.end.month) != (period.start.year, period.start.month):
+            snapshots = snapshots.filter(period_end__gte=period.start)
+    snapshots = list(snapshots.order_by("-period_start")[:limit])
     if ocean_id is None:
         found = summaries(snapshots)
         return [(Period.month(s.period_start.year, s.period_start.month),

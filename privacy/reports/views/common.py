@@ -50,7 +50,7 @@ def _picker(params, today) -> dict:
     }
 
 
-def chart_context(customer, _period, snapshot, months=None) -> dict:
+def chart_context(customer, period, snapshot, months=None) -> dict:
     """Stacked private/pro bars of the top drivers, the monthly private-share trend, the energy mix."""
     out: dict = {}
     if snapshot is not None:
@@ -67,8 +67,9 @@ def chart_context(customer, _period, snapshot, months=None) -> dict:
             out["mix"] = charts.energy_mix(
                 thermal_km=max(Decimal(0), totals["total_km"] - electric), electric_km=electric,
                 litres=totals["litres"], kwh=totals["kwh"], thermal_word=_("Fuel"), electric_word=_("Electric"))
-    months = months if months is not None else monthly_trend(customer)
+    months = months if months is not None else monthly_trend(customer, period=period)
     if months:
         out["trend"] = charts.trend([(p.label, figures(sums)["private_share"]) for p, sums in months])
+        out["trend_range"] = (months[0][0].label, months[-1][0].label)
     return out
 

@@ -100,8 +100,9 @@ def report_detail(request, kind: str, ocean_id: int):
         ctx["children"] = [(_("Drivers"), build_table(customer, period, kind=RowKind.DRIVER, params=scoped)),
                            (_("Vehicles"), build_table(customer, period, kind=RowKind.VEHICLE, params=scoped))]
     else:
-        months = monthly_trend(customer, kind=KINDS[kind], ocean_id=ocean_id)
-        ctx["trend"] = chart_context(customer, period, None, months=months)["trend"]
+        months = monthly_trend(customer, kind=KINDS[kind], ocean_id=ocean_id, period=period)
+        charts = chart_context(customer, period, None, months=months)
+        ctx["trend"], ctx["trend_range"] = charts.get("trend"), charts.get("trend_range")
     return render(request, "privacy/reports/detail.html", ctx)
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from privacy.models import Customer, User
 from privacy.schedules.models import (
@@ -30,6 +30,7 @@ from privacy.schedules.services.holidays import Holiday, holidays_add, holidays_
 from privacy.schedules.services.weekly import ScheduleError, schedule_save
 from privacy.services.fleet import FleetDriver
 from privacy.services.jobs import job_queue_on_commit
+from privacy.services.stored_text import coded
 from privacy.week import WeeklySchedule
 
 # An item left "running" this long belongs to a worker that died: it may be taken again.
@@ -76,7 +77,7 @@ def bulk_apply_template(
     valid_from: datetime | None,
 ) -> BulkApplication:
     payload = {"week": template.week, "valid_from": valid_from.isoformat() if valid_from else None}
-    title = _("Template “%(name)s”") % {"name": template.name}
+    title = coded(gettext_noop("Template “%(name)s”"), name=template.name)
     return _create(
         actor=actor,
         customer=customer,
@@ -123,8 +124,8 @@ def _apply_template(application: BulkApplication, item: BulkApplicationItem) -> 
         action="template.apply",
     )
     if not outcome.changed:
-        return ItemStatus.SKIPPED, _("Already up to date.")
-    return ItemStatus.CONFIRMED, _("Confirmed by Ocean.")
+        return ItemStatus.SKIPPED, coded(gettext_noop("Already up to date."))
+    return ItemStatus.CONFIRMED, coded(gettext_noop("Confirmed by Ocean."))
 
 
 def _apply_holidays(application: BulkApplication, item: BulkApplicationItem) -> tuple[str, str]:
@@ -133,7 +134,7 @@ def _apply_holidays(application: BulkApplication, item: BulkApplicationItem) -> 
         actor=application.created_by, customer=application.customer, driver_id=item.driver_id, chosen=chosen
     )
     status = ItemStatus.CONFIRMED if result.added else ItemStatus.SKIPPED
-    return status, result.summary()
+    return status, result.summary_coded()
 
 
 def bulk_process_item(application: BulkApplication, item: BulkApplicationItem) -> None:
@@ -143,7 +144,7 @@ def bulk_process_item(application: BulkApplication, item: BulkApplicationItem) -
         else:
             status, message = _apply_holidays(application, item)
     except ScheduleError as exc:
-        status, message = ItemStatus.FAILED, exc.message
+        status, message = ItemStatus.FAILED, exc.stored
     BulkApplicationItem.objects.filter(pk=item.pk).update(
         status=status, message=message[:500], updated_at=timezone.now()
     )

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 import holidays
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from privacy.models import Customer, User
 from privacy.ocean import OceanError
@@ -23,11 +23,14 @@ from privacy.schedules.services.periods import periods_forget, periods_list
 from privacy.schedules.services.weekly import ScheduleError
 from privacy.services.audit import audit_record
 from privacy.services.ocean import ocean_client, ocean_error_message
+from privacy.services.stored_text import coded, coded_join, shown
 
 REGIONS = {
     "metropole": (None, gettext_lazy("Metropolitan France")),
     "alsace-moselle": ("57", gettext_lazy("Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle)")),
 }
+REGION_MSGIDS = {"metropole": gettext_noop("Metropolitan France"),
+                 "alsace-moselle": gettext_noop("Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle)")}
 
 
 @dataclass(frozen=True)
@@ -57,12 +60,16 @@ class HolidaysResult:
     past: list[str]
 
     def summary(self) -> str:
-        parts = [_("%(n)d added") % {"n": len(self.added)}]
+        return shown(self.summary_coded())
+
+    def summary_coded(self) -> str:
+        """The summary as a stored text, translated when shown."""
+        parts = [coded(gettext_noop("%(n)d added"), n=len(self.added))]
         if self.present:
-            parts.append(_("%(n)d already present") % {"n": len(self.present)})
+            parts.append(coded(gettext_noop("%(n)d already present"), n=len(self.present)))
         if self.past:
-            parts.append(_("%(n)d in the past, skipped") % {"n": len(self.past)})
-        return ", ".join(parts)
+            parts.append(coded(gettext_noop("%(n)d in the past, skipped"), n=len(self.past)))
+        return coded_join(*parts)
 
 
 def holidays_add(

@@ -35,3 +35,16 @@ def cached_row_summary(customer: Customer, driver_id: int) -> dict | None:
 def row_summary(customer: Customer, driver_id: int) -> dict:
     """Reads what is not cached: at most one recurring and one exceptional GET for this driver."""
     return _summary(weekly.schedule_read(customer, driver_id), periods.periods_list(customer, driver_id))
+
+
+def apply_preview(customer: Customer, week, drivers) -> list[dict]:
+    """What applying ``week`` would change, per driver, from the cached schedules only (no Ocean call):
+    ``{"driver", "now"}`` with now = the current summary, None when not loaded yet, and ``same`` when the
+    driver already has this week (left untouched)."""
+    out = []
+    for driver in drivers:
+        schedule = weekly.schedule_cached(customer, driver.ocean_id)
+        current = schedule.current if schedule is not None else None
+        out.append({"driver": driver, "now": week_summary(current) if current is not None else None,
+                    "same": current == week})
+    return out

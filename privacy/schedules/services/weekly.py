@@ -17,12 +17,14 @@ from itertools import groupby
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from privacy.models import Customer, User
 from privacy.ocean import OceanError
 from privacy.ocean.errors import OceanRejected, OceanUnavailable
 from privacy.services.audit import audit_record
-from privacy.services.ocean import ocean_client, ocean_error_message
+from privacy.services.ocean import ocean_client, ocean_error_coded, ocean_error_message
+from privacy.services.stored_text import coded, shown
 from privacy.services.uncertain import APPLIED, UNKNOWN, recheck
 from privacy.week import WeeklySchedule, WeekValidationError
 
@@ -37,11 +39,17 @@ _MAX = datetime.max.replace(tzinfo=UTC)
 class ScheduleError(Exception):
     """A save that did not happen (or was not confirmed); ``message`` is shown to the user as is."""
 
-    def __init__(self, message: str, *, field: str | None = None, unknown: bool = False) -> None:
+    def __init__(self, message: str, *, field: str | None = None, unknown: bool = False,
+                 code: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.unknown = unknown  # Ocean may or may not have applied it (not even a re-read answered)
+        self.code = code  # the same message as a stored text (bulk-run details), translated when shown
+
+    @property
+    def stored(self) -> str:
+        return self.code or self.message
 
 
 def verdict_after(exc: OceanError, is_applied) -> str:
@@ -54,14 +62,11 @@ def verdict_after(exc: OceanError, is_applied) -> str:
 def failure_error(exc: OceanError, verdict: str) -> ScheduleError:
     """The error for a write that is not confirmed: not applied (try again) or unknown (look first)."""
     if verdict == UNKNOWN:
-        return ScheduleError(
-            _(
-                "Ocean did not answer in time and could not be checked afterwards: the change may or may "
-                "not have been applied. Reload the page to see what Ocean holds before trying again."
-            ),
-            unknown=True,
-        )
-    return ScheduleError(ocean_error_message(exc))
+        code = coded(gettext_noop(
+            "Ocean did not answer in time and could not be checked afterwards: the change may or may "
+            "not have been applied. Reload the page to see what Ocean holds before trying again."))
+        return ScheduleError(shown(code), unknown=True, code=code)
+    return ScheduleError(ocean_error_message(exc), code=ocean_error_coded(exc))
 
 
 @dataclass(frozen=True)
@@ -228,7 +233,8 @@ def schedule_save(
         entries = client.recurring_get(driver_id=driver_id)
         before = WeeklySchedule.from_entries(entries, at=start)
     except (OceanError, WeekValidationError) as exc:
-        raise ScheduleError(_read_failure(exc)) from exc
+        raise ScheduleError(_read_failure(exc), code=ocean_error_coded(exc) if isinstance(exc, OceanError)
+                            else "") from exc
     if before == week and valid_until is None:
         return SaveOutcome(before=before, confirmed=before, changed=False, start=start)
     method = "delete" if empty_now else "post"

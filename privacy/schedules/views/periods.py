@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_http_methods
 
 from privacy.access import current_customer, role_required
 from privacy.models import Role
 from privacy.schedules.forms import HolidaysForm, PeriodForm
 from privacy.schedules.services.bulk import bulk_add_holidays
-from privacy.schedules.services.holidays import REGIONS, french_holidays
+from privacy.schedules.services.holidays import REGION_MSGIDS, REGIONS, french_holidays
 from privacy.schedules.services.periods import period_check, period_delete, period_find, period_save, periods_list
 from privacy.schedules.services.weekly import ScheduleError
 from privacy.schedules.views.common import (
@@ -25,6 +26,7 @@ from privacy.schedules.views.common import (
     selected_drivers,
 )
 from privacy.services.ocean import OceanError, ocean_error_message
+from privacy.services.stored_text import coded
 
 
 def _periods_page(request, customer, driver, form, periods, *, editing=None, status=200):
@@ -113,10 +115,11 @@ def driver_period_edit(request, driver_id: int, period_id: int):
     return _periods_page(request, customer, driver, form, periods, editing=period)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.MANAGER)
 @ocean_guard
 def driver_period_delete(request, driver_id: int, period_id: int):
+    """GET (or a POST without ``confirm``) shows what the deletion changes; POST ``confirm=yes`` deletes."""
     customer, driver = managed_driver(request, driver_id)
     back = redirect(reverse("privacy:driver_periods", args=[driver_id]) + customer_query(request))
     try:
@@ -126,6 +129,10 @@ def driver_period_delete(request, driver_id: int, period_id: int):
         return back
     if period.state(timezone.now()) != "future":
         return HttpResponseBadRequest(_("Only a period entirely in the future can be deleted."))
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(request, "privacy/schedules/period_delete.html",
+                      {"customer": customer, "driver": driver, "period": period, "cq": customer_query(request),
+                       "unconfirmed": request.method == "POST"})
     try:
         period_delete(actor=request.user, customer=customer, driver_id=driver_id, period=period)
         messages.success(request, _("The period “%(label)s” was deleted.") % {"label": period.label})
@@ -164,7 +171,8 @@ def holidays(request):
         elif not chosen:
             chosen_error = _("Tick at least one holiday that is not in the past.")
         else:
-            title = _("Public holidays %(year)s — %(region)s") % {"year": year, "region": REGIONS[region][1]}
+            title = coded(gettext_noop("Public holidays %(year)s — %(region)s"), year=year,
+                          region=coded(REGION_MSGIDS[region]))
             application = bulk_add_holidays(
                 actor=request.user, customer=customer, chosen=chosen, drivers=drivers, title=title
             )

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
@@ -14,6 +15,7 @@ from privacy.models import Role
 from privacy.schedules.forms import ApplyForm, TemplateForm, week_to_cells
 from privacy.schedules.models import BulkApplication, ItemStatus, ScheduleTemplate
 from privacy.schedules.services.bulk import bulk_apply_template, bulk_progress, bulk_retry_failed
+from privacy.schedules.services.summary import apply_preview
 from privacy.schedules.views.common import (
     customer_query,
     day_choices,
@@ -149,6 +151,14 @@ def template_apply(request):
         targets = drivers or [d for d in visible if entity is not None and d.entity_id == entity]
         if not targets:
             form.add_error("entity", _("Select drivers on the drivers list, or choose an entity."))
+        elif not drivers and request.POST.get("confirm") != "yes":
+            # A whole entity: show who gets which week before anything is sent.
+            week = WeeklySchedule.from_json_days(form.cleaned_data["template"].week)
+            return render(request, "privacy/schedules/template_apply_confirm.html", {
+                "customer": customer, "form": form, "cq": customer_query(request),
+                "template": form.cleaned_data["template"], "week_summary": week_summary(week),
+                "changes": apply_preview(customer, week, targets),
+                "entity_name": entities.get(form.cleaned_data.get("entity"), "")})
         else:
             application = bulk_apply_template(
                 actor=request.user,
@@ -217,5 +227,6 @@ def application_retry(request, pk: int):
     app = get_object_or_404(BulkApplication, pk=pk, customer=customer)
     count = bulk_retry_failed(app)
     if count:
-        messages.info(request, _("%(n)d driver(s) queued again.") % {"n": count})
+        messages.info(request, ngettext("%(n)d driver queued again.", "%(n)d drivers queued again.", count)
+                      % {"n": count})
     return redirect(reverse("privacy:application", args=[pk]) + customer_query(request))

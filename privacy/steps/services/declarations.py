@@ -149,3 +149,43 @@ def declarations_reject(*, actor: User, customer: Customer, ids: Iterable[int], 
     if not reason.strip():
         raise DeclarationRefused(_("Give a reason for the rejection."))
     return _decide(actor=actor, customer=customer, ids=ids, approve=False, reason=reason)
+
+
+def declaration_withdraw(*, actor: User, customer: Customer, row) -> bool:
+    """Back to "not declared": the driver's own choice is removed while nothing of it reached Ocean
+    (awaiting approval, rejected, refused by Ocean). Once Ocean holds a value the driver can switch it
+    between private and pro, not remove it. Returns False when there was nothing to withdraw."""
+    if row.deadline_passed:
+        raise DeclarationRefused(deadline_message(row.deadline))
+    with transaction.atomic():
+        d = StepDeclaration.objects.select_for_update().filter(
+            code_exploitant=customer.code_exploitant, numero_embarque=row.numero_embarque, step_id=row.step_id
+        ).first()
+        if d is None:
+            return False
+        if d.status == Status.SENT or d.confirmed_private is not None:
+            raise DeclarationRefused(_("Ocean already holds a choice for this trip: switch it between Private "
+                                       "and Pro; it cannot go back to “not declared”."))
+        audit_record(actor=actor, action="declaration.withdraw", customer=customer, driver_id=d.driver_id,
+                     target=str(d), before=_audit_value(d), after=None)
+        d.delete()
+    return True
+
+
+def schedule_classes(customer: Customer, declarations: list[StepDeclaration]) -> dict[int, object]:
+    """The schedule class (private / pro / mixed / unknown) of each declaration's trip, by pk: what a
+    manager needs to judge a request. One calendar per driver over the requests' days."""
+    from privacy.steps.services.classify import classify, privacy_calendar
+
+    out: dict[int, object] = {}
+    by_driver: dict[int, list[StepDeclaration]] = {}
+    for d in declarations:
+        by_driver.setdefault(d.driver_id, []).append(d)
+    tz = customer.tz
+    for driver_id, items in by_driver.items():
+        first = min(d.started_at.astimezone(tz).date() for d in items)
+        last = max(d.ended_at.astimezone(tz).date() for d in items)
+        calendar = privacy_calendar(customer, driver_id, first, last)
+        for d in items:
+            out[d.pk] = classify(calendar, d.started_at, d.ended_at, tz)
+    return out

@@ -107,6 +107,20 @@ class StepFacts:
         return {PRIVATE: True, PRO: False}.get(self.schedule.kind)
 
     @property
+    def declared_private(self) -> bool | None:
+        """What was *declared* (None = not declared): the toggle shows this, never the schedule's guess."""
+        d = self.declaration
+        if d is not None and d.status in LIVE:
+            return d.private
+        return d.confirmed_private if d is not None else None
+
+    @property
+    def can_withdraw(self) -> bool:
+        """Back to "not declared" is possible while nothing of the choice reached Ocean."""
+        d = self.declaration
+        return d is not None and d.status != DeclarationStatus.SENT and d.confirmed_private is None
+
+    @property
     def private_distance_m(self) -> int:
         private = self.effective_private
         if private is not None:

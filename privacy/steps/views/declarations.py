@@ -20,6 +20,7 @@ from privacy.steps.services.declarations import (
     declarations_approve,
     declarations_in_scope,
     declarations_reject,
+    schedule_classes,
 )
 from privacy.steps.services.trips import fleet_vehicles_visible
 
@@ -35,8 +36,10 @@ def _queue_context(request, customer, form=None):
     pending = list(declarations_in_scope(request.user, customer).filter(status=DeclarationStatus.PENDING)
                    .order_by("ended_at"))
     names = _names(customer)
+    classes = schedule_classes(customer, pending)
     for d in pending:
         d.driver_name = names.get(d.driver_id, str(d.driver_id))
+        d.schedule = classes.get(d.pk)
     try:
         drivers = fleet_drivers_visible(request.user, customer)
         vehicles = fleet_vehicles_visible(request.user, customer)

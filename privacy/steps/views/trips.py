@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
@@ -17,10 +18,11 @@ from privacy import access
 from privacy.models import Role
 from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible, fleet_get
 from privacy.services.ocean import OceanError
-from privacy.steps.forms import DeclareForm, OnBehalfForm, StepRangeForm, TripsLookupForm
+from privacy.steps.forms import DayCheckForm, DeclareForm, OnBehalfForm, StepRangeForm, TripsLookupForm
 from privacy.steps.models import StepAccessLog
-from privacy.steps.services.declarations import DeclarationRefused, declaration_request
+from privacy.steps.services.declarations import DeclarationRefused, declaration_request, declaration_withdraw
 from privacy.steps.services.fetch import local_today
+from privacy.steps.services.reminders import checked_days, day_check
 from privacy.steps.services.trips import (
     access_log_record,
     driver_steps_page,
@@ -83,8 +85,26 @@ def my_trips(request):
         return driver_steps_page(viewer=request.user, customer=customer, driver=driver, first=first,
                                  last=last)
 
+    checked = checked_days(customer, request.user.ocean_individu_id, first, last)
     return _render_page(request, "privacy/steps/my_trips.html", customer=customer, form=form, first=first,
-                        last=last, span=span, build=build, extra={"mode": "own", "layout": "driver"})
+                        last=last, span=span, build=build,
+                        extra={"mode": "own", "layout": "driver", "checked_days": checked})
+
+
+@require_POST
+@access.role_required(Role.DRIVER, allow_admin=False)
+def my_day_check(request):
+    """"Cette journée est correcte": recorded in the portal (stops that day's reminders), nothing sent to Ocean."""
+    customer = access.current_customer(request)
+    form = DayCheckForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["day"] > local_today(customer):
+        return HttpResponseBadRequest(_("Choose a valid day up to today."))
+    day = form.cleaned_data["day"]
+    day_check(user=request.user, customer=customer, day=day)
+    messages.success(request, _("Noted: %(day)s is correct. You will get no reminder for this day; nothing was "
+                                "sent to Ocean.") % {"day": date_format(day, "l j F")})
+    span = request.POST.get("span") if request.POST.get("span") in ("day", "week") else "day"
+    return redirect(f"{reverse('privacy:my_trips')}?day={day.isoformat()}&span={span}#day-{day:%Y%m%d}")
 
 
 @require_GET
@@ -152,9 +172,12 @@ def _declare(request, *, customer, driver, vehicle_id, step_id, form, on_behalf:
         raise Http404
     error = ""
     try:
-        declaration_request(actor=request.user, customer=customer, row=row,
-                            private=form.cleaned_data["private"],
-                            reason=form.cleaned_data.get("reason", ""), on_behalf=on_behalf)
+        if form.cleaned_data["private"] is None:
+            declaration_withdraw(actor=request.user, customer=customer, row=row)
+        else:
+            declaration_request(actor=request.user, customer=customer, row=row,
+                                private=form.cleaned_data["private"],
+                                reason=form.cleaned_data.get("reason", ""), on_behalf=on_behalf)
         row = find_driver_step(viewer=request.user, customer=customer, driver=driver, day=day,
                                vehicle_id=vehicle_id, step_id=step_id) or row
     except DeclarationRefused as exc:
