@@ -107,7 +107,7 @@ def respond(dataset: tablib.Dataset, fmt: str, name: str) -> HttpResponse:
 
 def _decimal_comma(dataset: tablib.Dataset) -> tablib.Dataset:
     """The same rows with "," as the decimal mark in numbers (French Excel reads "12.5" as text)."""
-    french = tablib.Dataset(title=dataset.title)
+    french = tablib.Dataset(title=dataset.title, headers=dataset.headers)
     for row in dataset:
         french.append([str(v).replace(".", ",") if isinstance(v, float | int) and not isinstance(v, bool)
                        else v for v in row])

@@ -119,7 +119,8 @@ def test_page_state_is_one_query_and_names_the_current_snapshot(customer, januar
 
 def test_exports_read_the_same_rows_and_totals_as_the_page(login, hr, january):
     csv = login(hr).get(reverse("privacy:report_export"), {**Q_JAN, "format": "csv"}).content.decode()
-    assert "DUPONT Jean;Agence Lyon;12.3" in csv and "Total;;12.3;100.0" in csv  # totals from the summary
+    # French Excel CSV by default ("," decimals); the totals come from the precomputed summary.
+    assert "DUPONT Jean;Agence Lyon;12,3" in csv and "Total;;12,3;100,0" in csv
 
 
 def test_the_benefit_page_shows_an_edited_vehicle_cost_at_once(login, hr, customer, sim, monkeypatch):

@@ -2,6 +2,7 @@
 "this day is correct" (stops that day's reminders, nothing sent to Ocean), a failed day said on its card."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -81,8 +82,15 @@ def test_a_future_day_cannot_be_checked(sim, driver, customer, login):
 
 def test_a_day_ocean_failed_to_read_says_so_on_its_card(sim, driver, customer, login, monkeypatch):
     day = local_today(customer) - timedelta(days=2)
-    monkeypatch.setattr("privacy.steps.services.trips.driver_raw_steps",
-                        lambda *args, **kwargs: ([], {(5001, day)}))
+    from privacy.steps.services import trips
+
+    real_week = trips.driver_week
+
+    def week_with_a_failed_day(*args, **kwargs):
+        week = real_week(*args, **kwargs)
+        return dataclasses.replace(week, raws=[], failed={(5001, day)})
+
+    monkeypatch.setattr(trips, "driver_week", week_with_a_failed_day)
     html = login(driver).get(f"/trips/?day={day.isoformat()}").content.decode()
     card = html.split('class="card steps-day"')[1]
     assert "n’a pas pu être lu" in card and "Aucun trajet" not in card
