@@ -8,10 +8,24 @@ from urllib.parse import urlparse
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from privacy.models import Customer, Role, User
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Hypothesis profiles (every property test uses the loaded one): "dev" is quick for a local run, "ci" is
+# chosen when CI=true (enough examples per form to matter), "long" is the documented deep run
+# (`HYPOTHESIS_PROFILE=long make test`, see SECURITY.md).
+_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+hypothesis_settings.register_profile("dev", max_examples=4, deadline=None, suppress_health_check=_HEALTH)
+hypothesis_settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=_HEALTH,
+                                     derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("long", max_examples=200, deadline=None, suppress_health_check=_HEALTH,
+                                     print_blob=True)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev")
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
 
 
 def pytest_addoption(parser):

@@ -2,27 +2,23 @@
 answered with a message and sends nothing to Ocean.
 
 The forms are read from the pages themselves (every <form>, its method, target and field names), so a
-new form or filter is fuzzed the day it ships. ``HYPOTHESIS_PROFILE=long`` runs many more examples.
+new form or filter is fuzzed the day it ships. CI (CI=true, on PostgreSQL) runs the "ci" profile, 25
+examples per form; ``HYPOTHESIS_PROFILE=long`` runs 200.
 """
 from __future__ import annotations
 
-import os
-
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import HYPOTHESIS_PROFILE
 from tests.proof.conftest import ROLES
 from tests.proof.forms_support import form_key, page_forms, shows_an_error, upstream_writes
 from tests.proof.matrix_support import client_for, concrete_url
 from tests.proof.role_matrix import ARGS, DATA, EXPECTED
 from tests.proof.urlmap import project_routes
 
-settings.register_profile("ci", max_examples=4, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-settings.register_profile("long", max_examples=60, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+PROFILE = HYPOTHESIS_PROFILE  # tests/conftest.py: "ci" (25 examples per form) when CI=true, "long" on demand
 
 NASTY = st.sampled_from([
     "", " ", "0", "-1", "1.5", "99999999999999999999", "2026-02-30", "2026-13-01", "1900-01-01", "9999-12-31",

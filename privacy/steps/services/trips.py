@@ -1,9 +1,9 @@
 """Step pages: a driver's or a vehicle's steps, classified, with their declarations — masked by construction.
 
 Two row types: ``StepRow`` carries the start and end places, ``MaskedStepRow`` has no place field at
-all. A viewer gets a ``StepRow`` for their own steps, and for other people's steps only when the step
-is wholly professional by schedule and never declared private (rules-fr §A4, §C3: a step turned pro
-afterwards stays hidden). Templates therefore cannot leak an address they were never given.
+all. A viewer gets a ``StepRow`` for their own steps, and for other people's steps only when the masking
+rule (``masking.py``, rules-fr "Masking rule (CNIL)") says its history never made it private.
+Templates therefore cannot leak an address they were never given.
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from privacy.steps.services.fetch import (
     fiche_days,
     vehicle_periods,
 )
+from privacy.steps.services.masking import places_hidden
 from privacy.steps.services.wave import driver_week
 
 # Statuses whose wanted value is the current intent (a rejected or refused one is not).
@@ -140,14 +141,6 @@ class MaskedStepRow(StepFacts):
     masked: ClassVar[bool] = True
 
 
-def is_private_step(schedule: ScheduleClass, declaration: StepDeclaration | None) -> bool:
-    """Private for masking: any private minute by schedule, an unknown schedule, a private choice
-    (even pending or refused), or Ocean holding it private."""
-    if schedule.touches_private:
-        return True
-    return declaration is not None and (declaration.private or bool(declaration.confirmed_private))
-
-
 @dataclass(slots=True)
 class DayGroup:
     day: date
@@ -186,7 +179,7 @@ def _declarations(
     found = StepDeclaration.objects.filter(
         code_exploitant=customer.code_exploitant, numero_embarque__in=numbers,
         step_id__in={r.step_id for r in raws},
-    )
+    ).prefetch_related("events")  # the masking rule reads the whole history
     return {(d.numero_embarque, d.step_id): d for d in found}
 
 
@@ -210,7 +203,7 @@ def _row(*, viewer: User, customer: Customer, fleet: Fleet, raw: RawStep, driver
         declaration=DeclarationView.of(declaration) if declaration else None,
         deadline=deadline, deadline_passed=passed, can_declare=can_declare,
     )
-    reveal = (ref is not None and access.can_see_private_details(viewer, ref)) or not is_private_step(
+    reveal = (ref is not None and access.can_see_private_details(viewer, ref)) or not places_hidden(
         schedule, declaration)
     if reveal:
         return StepRow(**facts, start_place=raw.start_place, end_place=raw.end_place)
