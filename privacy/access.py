@@ -9,6 +9,7 @@ another driver or outside a manager's entity scope is 404, so ids cannot be prob
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Protocol
@@ -68,6 +69,21 @@ def can_change_driver(user: User, driver: DriverLike) -> bool:
     if is_admin(user):
         return True
     return has_role(user, Role.MANAGER) and can_view_driver(user, driver)
+
+
+def can_change_drivers(user: User, drivers: Iterable[DriverLike]) -> bool:
+    """A job over many drivers (a bulk run, its retry): only who may change *every* one of them."""
+    return all(can_change_driver(user, driver) for driver in drivers)
+
+
+def require_drivers_change(user: User, drivers: Iterable[DriverLike]) -> None:
+    """404 when one of ``drivers`` is outside the user's reach (ids cannot be probed), 403 for a role
+    that never changes drivers."""
+    drivers = list(drivers)
+    for driver in drivers:
+        require_driver_view(user, driver)
+    if not can_change_drivers(user, drivers):
+        raise PermissionDenied
 
 
 def can_declare_own_steps(user: User, driver: DriverLike) -> bool:

@@ -95,6 +95,10 @@ class BulkApplicationItem(models.Model):
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.PENDING)
     message = models.CharField(_("result"), max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Who asked for this driver's change: the job's creator, or whoever retried it (the audit names them).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

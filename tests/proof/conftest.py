@@ -1,8 +1,8 @@
 """The proof suites' world: one object of every kind the URLs point at, owned by the simulator's customer.
 
 Ids are real: driver 7001 (entity 121 Lyon — outside ``scoped_manager``'s entity 122), one of his trips,
-his vehicle, a future exceptional period, a template, a bulk application, a report refresh and snapshot,
-an onboarding run and a target account for the user pages. Each is made on first use (``World``).
+his vehicle, a future exceptional period, a template, a bulk application over him (one driver failed), a
+report refresh and snapshot, an onboarding run and a target account for the user pages. Each is made on first use (``World``).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from privacy.models import Role
 from privacy.onboarding.models import OnboardingRun, RunKind
 from privacy.reports.models import ReportRefresh
 from privacy.reports.services.periods import period_from_params
-from privacy.schedules.models import BulkApplication, ScheduleTemplate
+from privacy.schedules.models import BulkApplication, BulkApplicationItem, ScheduleTemplate
 from privacy.schedules.services.periods import period_save
 from privacy.services.fleet import fleet_get
 from privacy.steps.services.fetch import local_today
@@ -63,13 +63,19 @@ def world(sim, customer, users, manager, driver, admin_user) -> World:
         return period_save(actor=manager, customer=customer, driver_id=7001, label="CONGES",
                            start=first, end=first + timedelta(days=2)).id
 
+    def template_week():
+        return WeeklySchedule.preset_evenings_weekends().to_json_days()
+
     def template() -> int:
-        week = WeeklySchedule.preset_evenings_weekends().to_json_days()
-        return ScheduleTemplate.objects.create(customer=customer, name="Soirs", week=week).pk
+        return ScheduleTemplate.objects.create(customer=customer, name="Soirs", week=template_week()).pk
 
     def application() -> int:
-        return BulkApplication.objects.create(customer=customer, kind="template", title="Soirs",
-                                              created_by=manager).pk
+        """A bulk run over driver 7001 (entity 121), one driver failed: retry has work to do."""
+        app = BulkApplication.objects.create(customer=customer, kind="template", title="Soirs",
+                                             created_by=manager, payload={"week": template_week(), "valid_from": None})
+        BulkApplicationItem.objects.create(application=app, driver_id=7001, driver_name="FOURNIER François",
+                                           status="failed", actor=manager)
+        return app.pk
 
     def snapshot():
         report_period = period_from_params({}, local_today(customer))

@@ -120,3 +120,45 @@ def test_every_manager_page_renders_for_a_manager(sim, login, manager, url):
     response = login(manager).get(url)
     assert response.status_code == 200
     assert b"<script>" not in response.content and b' style="' not in response.content  # strict CSP
+
+
+# --- Bulk runs: one scope check for every driver a run touches (issue 14 #2) ----------------------
+def _run(customer, creator, driver_id: int, name: str) -> BulkApplication:
+    from privacy.schedules.models import BulkApplicationItem
+
+    week = DEFAULT_WEEK.add_lunch_break().to_json_days()  # differs from every seeded week: a real change
+    app = BulkApplication.objects.create(customer=customer, kind="template", title=f"Run {name}", created_by=creator,
+                                         payload={"week": week, "valid_from": None})
+    BulkApplicationItem.objects.create(application=app, driver_id=driver_id, driver_name=name, status="failed",
+                                       actor=creator)
+    return app
+
+
+def test_a_scoped_manager_cannot_open_list_or_retry_a_run_over_another_entitys_drivers(
+        sim, login, customer, manager, scoped_manager):
+    lyon = _run(customer, manager, 7001, "Lyon driver")  # 7001: Agence Lyon (121), outside entity 122
+    client = login(scoped_manager)
+    assert client.get(f"/applications/{lyon.pk}/").status_code == 404
+    assert client.get(f"/applications/{lyon.pk}/progress/").status_code == 404
+    assert client.post(f"/applications/{lyon.pk}/retry/").status_code == 404
+    assert lyon.items.get().status == "failed", "nothing was queued again"
+    assert b"Run Lyon driver" not in client.get("/templates/").content
+    assert b"Run Lyon driver" in login(manager).get("/templates/").content
+
+
+def test_a_retry_is_credited_to_the_manager_who_clicked(sim, login, customer, manager, scoped_manager,
+                                                         django_capture_on_commit_callbacks):
+    from privacy.models import AuditEntry
+    from privacy.schedules.services.bulk import bulk_run
+
+    paris = _run(customer, manager, 7002, "Paris driver")  # 7002: Agence Paris (122), in scope
+    client = login(scoped_manager)
+    assert client.get(f"/applications/{paris.pk}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=False):
+        assert client.post(f"/applications/{paris.pk}/retry/").status_code == 302
+    assert paris.items.get().actor == scoped_manager
+    bulk_run(paris.pk)
+    assert paris.items.get().status == "confirmed"
+    assert AuditEntry.objects.get(action="bulk.retry").actor_label == scoped_manager.username
+    applied = AuditEntry.objects.filter(action="template.apply", driver_id=7002)
+    assert [e.actor_label for e in applied] == [scoped_manager.username]

@@ -92,7 +92,7 @@ def test_a_real_worker_applies_a_template_to_an_entity_with_a_failure_and_its_re
             assert sim_week(sim, driver_id) == expected, driver_id
 
         fault.enabled = False
-        assert bulk_retry_failed(application) == 1
+        assert bulk_retry_failed(application, actor=manager) == 1
         wait_done(application)
         retried = application.items.get(driver_id=FAILING_DRIVER)
         assert retried.status == "confirmed" and retried.attempts == 2

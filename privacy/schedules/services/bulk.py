@@ -17,6 +17,8 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from privacy import access
+from privacy.access import DriverRef
 from privacy.models import Customer, User
 from privacy.schedules.models import (
     BulkApplication,
@@ -28,7 +30,8 @@ from privacy.schedules.models import (
 )
 from privacy.schedules.services.holidays import Holiday, holidays_add, holidays_from_payload
 from privacy.schedules.services.weekly import ScheduleError, schedule_save
-from privacy.services.fleet import FleetDriver
+from privacy.services.audit import audit_record
+from privacy.services.fleet import FleetDriver, fleet_get
 from privacy.services.jobs import job_queue_on_commit
 from privacy.services.stored_text import coded
 from privacy.week import WeeklySchedule
@@ -61,7 +64,8 @@ def _create(
             created_by=actor,
         )
         BulkApplicationItem.objects.bulk_create(
-            BulkApplicationItem(application=application, driver_id=d.ocean_id, driver_name=d.full_name[:200])
+            BulkApplicationItem(application=application, driver_id=d.ocean_id, driver_name=d.full_name[:200],
+                                actor=actor)
             for d in drivers
         )
         _enqueue(application)
@@ -98,6 +102,23 @@ def bulk_add_holidays(
     )
 
 
+def bulk_drivers(application: BulkApplication) -> list[DriverRef]:
+    """The drivers a job touches, with their entity (for the scope check in ``privacy.access``);
+    a driver no longer in the fleet has no entity, so only unscoped managers reach the job."""
+    drivers = fleet_get(application.customer).drivers
+    return [
+        DriverRef(application.customer_id, item.driver_id,
+                  drivers[item.driver_id].entity_id if item.driver_id in drivers else None)
+        for item in application.items.all()
+    ]
+
+
+def bulk_visible(user: User, customer: Customer, limit: int = 10) -> list[BulkApplication]:
+    """The latest jobs ``user`` may open: those whose every driver is in their scope."""
+    recent = BulkApplication.objects.filter(customer=customer).prefetch_related("items")[: limit * 5]
+    return [a for a in recent if access.can_change_drivers(user, bulk_drivers(a))][:limit]
+
+
 def _claim_next(application: BulkApplication) -> BulkApplicationItem | None:
     """Take one pending item for this process; None when nothing is left to take."""
     for item_id in application.items.filter(status=ItemStatus.PENDING).values_list("pk", flat=True)[:20]:
@@ -116,7 +137,7 @@ def _apply_template(application: BulkApplication, item: BulkApplicationItem) -> 
     if valid_from is not None and valid_from <= timezone.now():
         valid_from = None  # a retry after the chosen start: from now (the past is never changed)
     outcome = schedule_save(
-        actor=application.created_by,
+        actor=item.actor or application.created_by,
         customer=application.customer,
         driver_id=item.driver_id,
         week=week,
@@ -131,7 +152,8 @@ def _apply_template(application: BulkApplication, item: BulkApplicationItem) -> 
 def _apply_holidays(application: BulkApplication, item: BulkApplicationItem) -> tuple[str, str]:
     chosen = holidays_from_payload(application.payload["holidays"])
     result = holidays_add(
-        actor=application.created_by, customer=application.customer, driver_id=item.driver_id, chosen=chosen
+        actor=item.actor or application.created_by, customer=application.customer, driver_id=item.driver_id,
+        chosen=chosen,
     )
     status = ItemStatus.CONFIRMED if result.added else ItemStatus.SKIPPED
     return status, result.summary_coded()
@@ -166,13 +188,16 @@ def bulk_run(application_id: int) -> None:
         BulkApplication.objects.filter(pk=application.pk).update(status=BulkStatus.DONE)
 
 
-def bulk_retry_failed(application: BulkApplication) -> int:
-    """Put failed drivers back in the queue and start a worker run; returns how many."""
+def bulk_retry_failed(application: BulkApplication, *, actor: User) -> int:
+    """Put failed drivers back in the queue and start a worker run; returns how many. The changes the
+    retry makes are ``actor``'s (the audit log names who clicked, not who created the job)."""
     with transaction.atomic():
         count = application.items.filter(status=ItemStatus.FAILED).update(
-            status=ItemStatus.PENDING, message=""
+            status=ItemStatus.PENDING, message="", actor=actor
         )
         if count:
+            audit_record(actor=actor, action="bulk.retry", customer=application.customer,
+                         target=f"{application.pk} {application.title}"[:200], after={"drivers": count})
             BulkApplication.objects.filter(pk=application.pk).update(status=BulkStatus.RUNNING)
             _enqueue(application)
     return count

@@ -10,11 +10,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from privacy.access import current_customer, role_required
+from privacy.access import current_customer, require_drivers_change, role_required
 from privacy.models import Role
 from privacy.schedules.forms import ApplyForm, TemplateForm, week_to_cells
 from privacy.schedules.models import BulkApplication, ItemStatus, ScheduleTemplate
-from privacy.schedules.services.bulk import bulk_apply_template, bulk_progress, bulk_retry_failed
+from privacy.schedules.services.bulk import (
+    bulk_apply_template,
+    bulk_drivers,
+    bulk_progress,
+    bulk_retry_failed,
+    bulk_visible,
+)
 from privacy.schedules.services.summary import apply_preview
 from privacy.schedules.views.common import (
     customer_query,
@@ -47,7 +53,7 @@ def templates(request):
             "customer": customer,
             "rows": rows,
             "cq": customer_query(request),
-            "applications": BulkApplication.objects.filter(customer=customer)[:10],
+            "applications": bulk_visible(request.user, customer),
         },
     )
 
@@ -197,6 +203,7 @@ def _application_context(request, application) -> dict:
 def application(request, pk: int):
     customer = current_customer(request)
     app = get_object_or_404(BulkApplication, pk=pk, customer=customer)
+    require_drivers_change(request.user, bulk_drivers(app))
     return render(
         request,
         "privacy/schedules/application.html",
@@ -211,6 +218,7 @@ def application_progress(request, pk: int):
     """The progress block, polled by htmx; 286 stops the polling once every driver is finished."""
     customer = current_customer(request)
     app = get_object_or_404(BulkApplication, pk=pk, customer=customer)
+    require_drivers_change(request.user, bulk_drivers(app))
     context = _application_context(request, app)
     response = render(request, "privacy/partials/_application_progress.html", context)
     if context["progress"]["done"]:
@@ -225,7 +233,8 @@ def application_progress(request, pk: int):
 def application_retry(request, pk: int):
     customer = current_customer(request)
     app = get_object_or_404(BulkApplication, pk=pk, customer=customer)
-    count = bulk_retry_failed(app)
+    require_drivers_change(request.user, bulk_drivers(app))
+    count = bulk_retry_failed(app, actor=request.user)
     if count:
         messages.info(request, ngettext("%(n)d driver queued again.", "%(n)d drivers queued again.", count)
                       % {"n": count})
