@@ -2,7 +2,8 @@
 
 Ids are real: driver 7001 (entity 121 Lyon — outside ``scoped_manager``'s entity 122), one of his trips,
 his vehicle, a future exceptional period, a template, a bulk application over him (one driver failed), a
-report refresh and snapshot, an onboarding run and a target account for the user pages. Each is made on first use (``World``).
+report refresh and snapshot, an onboarding run and a target account for the user pages.
+Each is made on first use (``World``).
 """
 from __future__ import annotations
 
