@@ -14,6 +14,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from privacy.spreadsheet import safe_cell, safe_row, xlsx_bytes
+
+__all__ = ["benefit_dataset", "respond", "safe_cell", "table_dataset"]
+
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "csv_intl": "text/csv; charset=utf-8",
@@ -91,14 +95,23 @@ def _formula(result):
     return result.formula if result is not None else ""
 
 
+def neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
+    """A copy whose every text cell went through ``safe_cell`` (formula injection, OWASP)."""
+    safe = tablib.Dataset(title=dataset.title, headers=safe_row(dataset.headers) if dataset.headers else None)
+    for row in dataset:
+        safe.append(safe_row(row))
+    return safe
+
+
 def respond(dataset: tablib.Dataset, fmt: str, name: str) -> HttpResponse:
-    """The file as a download. ``fmt`` is "csv" or "xlsx" (anything else is the caller's 400)."""
+    """The file as a download. ``fmt`` is "csv", "csv_intl" or "xlsx" (anything else is the caller's 400).
+    Every cell goes through ``privacy.spreadsheet.safe_cell``; XLSX text cells are typed as text."""
     if fmt == "csv":
-        body = "\ufeff" + _decimal_comma(dataset).export("csv", delimiter=";")
+        body = "\ufeff" + neutralised(_decimal_comma(dataset)).export("csv", delimiter=";")
     elif fmt == "csv_intl":
-        body = "\ufeff" + dataset.export("csv", delimiter=",")
+        body = "\ufeff" + neutralised(dataset).export("csv", delimiter=",")
     else:
-        body = dataset.export("xlsx")
+        body = xlsx_bytes(dataset.title or "", ([dataset.headers] if dataset.headers else []) + list(dataset))
     response = HttpResponse(body, content_type=FORMATS[fmt])
     extension = "csv" if fmt.startswith("csv") else fmt
     response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "export"}.{extension}"'

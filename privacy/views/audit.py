@@ -1,4 +1,5 @@
-"""The audit log as a CSV download for administrators (streamed: the log only grows)."""
+"""The audit log as a CSV download for administrators (streamed: the log only grows); every cell goes
+through ``privacy.spreadsheet.safe_row`` (formula injection)."""
 from __future__ import annotations
 
 import csv
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET
 from privacy import access
 from privacy.models import AuditEntry, Customer
 from privacy.services.audit import audit_record
+from privacy.spreadsheet import safe_row
 
 HEADER = ["at", "actor", "action", "customer", "driver_id", "target", "before", "after", "upstream_result"]
 
@@ -32,10 +34,10 @@ def _lines(entries):
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow(HEADER)  # BOM: Excel opens UTF-8 accents correctly
     for entry in entries.iterator(chunk_size=2000):
-        yield writer.writerow([
+        yield writer.writerow(safe_row([
             entry.at.isoformat(), entry.actor_label, entry.action, entry.customer.name if entry.customer else "",
             entry.driver_id or "", entry.target, _json(entry.before), _json(entry.after), entry.upstream_result,
-        ])
+        ]))
 
 
 def _json(value) -> str:
