@@ -207,6 +207,9 @@ OCEAN_MAX_RETRIES = env.int("OCEAN_MAX_RETRIES", default=3)
 # After a write Ocean left unanswered (timeout, 5xx), wait this long for it to land, then re-read
 # before telling the user whether it happened (privacy/services/uncertain.py).
 OCEAN_UNCERTAIN_RECHECK_S = env.float("OCEAN_UNCERTAIN_RECHECK_S", default=2.0)
+# /healthz: how long Océan's status (a real call) is reused; the token that unlocks the details.
+HEALTHZ_OCEAN_CACHE_S = env.int("HEALTHZ_OCEAN_CACHE_S", default=30)
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 
 # --- Auth and security ----------------------------------------------------------------------
 PASSWORD_HASHERS = [

@@ -92,10 +92,10 @@ def ocean_clients_reset() -> None:
 
 
 def ocean_ping() -> str:
-    """Reachability: a valid token, from the shared cache or a fresh login."""
+    """Reachability: a real, cheap read (the entity list) — a cached token alone proves nothing."""
     client = ocean_client()
-    client.ensure_token()
-    return "token ok"
+    count = len(client.entities())
+    return f"entities ok ({count})"
 
 
 def ocean_error_coded(exc: OceanError) -> str:
