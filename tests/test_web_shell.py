@@ -125,3 +125,49 @@ def test_the_page_has_accessible_landmarks(login, driver, sim):
     assert '<main id="main"' in html
     assert '<nav aria-label=' in html
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+
+
+# --- Lockout behind a reverse proxy (issue 14 #6) ------------------------------------------------
+PROXY = "10.0.0.2"
+
+
+def _through_proxy(forwarded_for: str) -> Client:
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+def test_behind_a_trusted_proxy_one_attacker_does_not_lock_out_another_client(manager, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    attacker = _through_proxy("203.0.113.7")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post(reverse("login"), {"username": "manager", "password": "wrong"})
+    assert attacker.post(reverse("login"), {"username": "manager", "password": PASSWORD}).status_code == 429
+    colleague = _through_proxy("198.51.100.9")
+    response = colleague.post(reverse("login"), {"username": "manager", "password": PASSWORD})
+    assert response.status_code == 302, "the real user, from another address, still logs in"
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_lockout(manager, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    for n in range(settings.AXES_FAILURE_LIMIT):  # the proxy appends the real address after the forged ones
+        _through_proxy(f"192.0.2.{n}, 203.0.113.7").post(reverse("login"), {"username": "manager", "password": "x"})
+    response = _through_proxy("192.0.2.99, 203.0.113.7").post(
+        reverse("login"), {"username": "manager", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_without_a_trusted_proxy_the_header_is_ignored(manager, settings):
+    settings.TRUSTED_PROXIES = []
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").post(
+            reverse("login"), {"username": "manager", "password": "x"})
+    response = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="192.0.2.99").post(
+        reverse("login"), {"username": "manager", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_the_bundled_compose_file_trusts_the_hosts_proxy_only():
+    from pathlib import Path
+
+    compose = (Path(__file__).resolve().parents[1] / "docker-compose.yml").read_text()
+    assert "TRUSTED_PROXIES: ${TRUSTED_PROXIES:-127.0.0.1,172.16.0.0/12}" in compose
+    assert '"127.0.0.1:8000:8000"' in compose
