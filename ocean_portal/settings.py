@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "privacy.middleware.HtmxLoginRedirectMiddleware",
     "privacy.middleware.NoStoreMiddleware",
+    "privacy.middleware.QueryStringGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     # AxesMiddleware last, as its documentation asks.
     "axes.middleware.AxesMiddleware",

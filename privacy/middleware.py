@@ -1,4 +1,4 @@
-"""htmx-aware login redirect.
+"""htmx-aware login redirect, and the guard on query strings.
 
 ``@login_required`` answers 302 to the login page; inside an htmx request the browser follows it
 and htmx would swap a whole login page into a table cell (style.md §4.2). Turn that redirect into
@@ -9,7 +9,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.shortcuts import resolve_url
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -46,3 +48,28 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+# Longest query-string value any page needs (search boxes, dates, ids); anything longer is refused.
+MAX_QUERY_VALUE = 2000
+
+
+class QueryStringGuardMiddleware:
+    """Refuse, with a 400 and a readable message, query strings no page can use: a NUL character
+    (PostgreSQL cannot store or compare one: it would be a 500), or an oversized value. Undecodable
+    bytes are already replaced by Django (U+FFFD) and reach the forms, which answer with a message.
+    Form fields (POST) are validated by their forms, next to the field."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            for value in [key, *values]:
+                if "\x00" in value or len(value) > MAX_QUERY_VALUE:
+                    return HttpResponseBadRequest(
+                        _("The address holds a character or a value too long for this page. "
+                          "Go back and try again."),
+                        content_type="text/plain; charset=utf-8",
+                    )
+        return self.get_response(request)

@@ -23,7 +23,8 @@ PROFILE = HYPOTHESIS_PROFILE  # tests/conftest.py: "ci" (25 examples per form) w
 NASTY = st.sampled_from([
     "", " ", "0", "-1", "1.5", "99999999999999999999", "2026-02-30", "2026-13-01", "1900-01-01", "9999-12-31",
     "29/02/2026", "2026-W53", "2026-Q5", "25:61", "null", "true", "<script>alert(1)</script>", "' OR 1=1 --",
-    "../../etc/passwd", "%00", "é" * 300, "NaN", "1e309", "🚗", "\u202e", "fr", "xx-YY", "csv", "xlsx",
+    "../../etc/passwd", "%00", "a\x00b", "\x00", "x" * 3000, "\xff\xfe\xc3(", "é" * 300,
+    "NaN", "1e309", "🚗", "\u202e", "fr", "xx-YY", "csv", "xlsx",
 ])
 VALUE = st.one_of(NASTY, st.text(max_size=40), st.integers(min_value=-10**12, max_value=10**12).map(str),
                   st.dates().map(lambda d: d.isoformat()))

@@ -81,6 +81,9 @@ def parse_csv(data: bytes) -> list[CsvLine]:
         raise CsvFileError(_("The file is not UTF-8 text: in your spreadsheet, save it as “CSV UTF-8”.")) from None
     if not text.strip():
         raise CsvFileError(_("The file is empty."))
+    if "\x00" in text:  # PostgreSQL stores no NUL character; a spreadsheet's CSV never holds one
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise CsvFileError(_("Line %(line)s holds a NUL character: this is not a CSV text file.") % {"line": line})
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
