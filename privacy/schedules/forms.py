@@ -80,8 +80,16 @@ class LocalDateTimeField(forms.DateTimeField):
         return value.strftime("%Y-%m-%dT%H:%M") if isinstance(value, datetime) else value
 
 
+class VersionField(forms.CharField):
+    """The version the form was based on (``privacy.services.concurrency``), hidden."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=64, widget=forms.HiddenInput, **kwargs)
+
+
 class WeekForm(forms.Form):
     cells = CellsField()
+    base_version = VersionField()
 
 
 class ScheduleForm(WeekForm):

@@ -23,6 +23,7 @@ from privacy.models import Customer, User
 from privacy.ocean import OceanError
 from privacy.ocean.errors import OceanRejected, OceanUnavailable
 from privacy.services.audit import audit_record
+from privacy.services.concurrency import check_version, remember
 from privacy.services.ocean import ocean_client, ocean_error_coded, ocean_error_message
 from privacy.services.stored_text import coded, shown
 from privacy.services.uncertain import APPLIED, UNKNOWN, recheck
@@ -166,6 +167,15 @@ def schedule_read(customer: Customer, driver_id: int, *, fresh: bool = False) ->
     return schedule
 
 
+def schedule_version(schedule: DriverSchedule) -> str:
+    """What an edit form sends back as ``base_version``: the fingerprint of the versions it showed."""
+    return remember(_to_cache(schedule))
+
+
+def schedule_from_version(state: list | None) -> DriverSchedule | None:
+    return _from_cache(state) if state is not None else None
+
+
 def schedule_cached(customer: Customer, driver_id: int) -> DriverSchedule | None:
     """The cached schedule, or None: never calls Ocean."""
     data = cache.get(_key(customer, driver_id))
@@ -204,6 +214,7 @@ def schedule_save(
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
     action: str = "schedule.set",
+    base_version: str | None = None,
 ) -> SaveOutcome:
     """Make ``week`` the driver's private hours from ``valid_from`` (None = now) to ``valid_until``.
 
@@ -211,6 +222,7 @@ def schedule_save(
     Otherwise re-reads the schedule first (ids and versions change under us), writes only when something
     differs, reads back and compares. Every attempted write is audited with what Ocean answered.
     Raises ScheduleError with a user-facing message; nothing is reported as saved unless confirmed.
+    ``base_version`` (from ``schedule_version``): EditConflict when Ocean no longer holds what the form showed.
     """
     now = timezone.now()
     start = effective_start(valid_from, now)
@@ -232,9 +244,11 @@ def schedule_save(
     try:
         entries = client.recurring_get(driver_id=driver_id)
         before = WeeklySchedule.from_entries(entries, at=start)
+        current = _to_cache(DriverSchedule(_versions(entries)))
     except (OceanError, WeekValidationError) as exc:
         raise ScheduleError(_read_failure(exc), code=ocean_error_coded(exc) if isinstance(exc, OceanError)
                             else "") from exc
+    check_version(base_version, current)
     if before == week and valid_until is None:
         return SaveOutcome(before=before, confirmed=before, changed=False, start=start)
     method = "delete" if empty_now else "post"

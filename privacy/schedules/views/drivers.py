@@ -24,7 +24,12 @@ from privacy.models import Role
 from privacy.schedules.forms import CellsField, ScheduleForm, week_to_cells
 from privacy.schedules.services.periods import periods_list
 from privacy.schedules.services.summary import cached_row_summary, row_summary
-from privacy.schedules.services.weekly import ScheduleError, schedule_read, schedule_save
+from privacy.schedules.services.weekly import (
+    ScheduleError,
+    schedule_read,
+    schedule_save,
+    schedule_version,
+)
 from privacy.schedules.views.common import (
     PRESETS,
     apply_preset,
@@ -36,6 +41,8 @@ from privacy.schedules.views.common import (
     preset_buttons,
     read_or_message,
 )
+from privacy.schedules.views.conflicts import grid_conflict
+from privacy.services.concurrency import EditConflict
 from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible, fleet_get
 from privacy.services.ocean import OceanError, ocean_error_message
 from privacy.week import DAYS
@@ -180,7 +187,8 @@ def driver_schedule(request, driver_id: int):
     customer, driver = managed_driver(request, driver_id)
     schedule = read_or_message(request, schedule_read, customer, driver_id)
     if request.method == "GET":
-        initial = {"cells": week_to_cells(schedule.current)} if schedule else {}
+        initial = {"cells": week_to_cells(schedule.current), "base_version": schedule_version(schedule)} \
+            if schedule else {}
         form = ScheduleForm(initial=initial, tz_name=customer.time_zone)
         return render(
             request, "privacy/schedules/driver.html", _grid_context(request, customer, driver, form, schedule)
@@ -209,7 +217,10 @@ def driver_schedule(request, driver_id: int):
             week=week,
             valid_from=form.cleaned_data["valid_from_utc"],
             valid_until=form.cleaned_data["valid_until_utc"],
+            base_version=form.cleaned_data["base_version"],
         )
+    except EditConflict as conflict:
+        return _conflict_page(request, customer, driver, week, conflict)
     except ScheduleError as exc:
         if exc.field in form.fields:
             form.add_error(exc.field, exc.message)
@@ -226,6 +237,14 @@ def driver_schedule(request, driver_id: int):
     else:
         messages.info(request, _("Nothing to save: Ocean already has this schedule."))
     return redirect(reverse("privacy:driver_schedule", args=[driver_id]) + customer_query(request))
+
+
+def _conflict_page(request, customer, driver, mine, conflict: EditConflict):
+    data, current, merged, info = grid_conflict(request, driver, mine, conflict)
+    form = ScheduleForm(data, tz_name=customer.time_zone)
+    form.is_valid()
+    context = _grid_context(request, customer, driver, form, current, diff=describe_diff(current.current, merged))
+    return render(request, "privacy/schedules/driver.html", {**context, "conflict": info}, status=409)
 
 
 @require_POST
