@@ -123,6 +123,7 @@ class ScheduleForm(WeekForm):
 
 
 class PeriodForm(forms.Form):
+    base_version = VersionField()
     label = forms.CharField(label=_("Label"), max_length=60, help_text=_("E.g. Congés, NOEL, Pont de mai."))
     start_date = forms.DateField(
         label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -53,3 +53,53 @@ def test_a_save_based_on_the_current_version_goes_through(sim, login, manager):
     week = WeeklySchedule.preset_evenings_weekends()
     assert client.post("/drivers/7001/", grid_post(week, action="save", base_version=version)).status_code == 302
     assert sim_week(sim, 7001) == week
+
+
+def test_two_tabs_on_one_template_keep_both_changes(sim, login, manager, customer):
+    from privacy.schedules.models import ScheduleTemplate
+
+    template = ScheduleTemplate.objects.create(customer=customer, name="Soirs", week=DEFAULT_WEEK.to_json_days())
+    url = f"/templates/{template.pk}/"
+    tab1, tab2 = login(manager), login(manager)
+    version1 = _hidden(tab1.get(url).content.decode(), "base_version")
+    version2 = _hidden(tab2.get(url).content.decode(), "base_version")
+    lunch = DEFAULT_WEEK.add_lunch_break()
+    assert tab1.post(url, grid_post(lunch, name="Soirs", base_version=version1)).status_code == 302
+    response = tab2.post(url, grid_post(DEFAULT_WEEK, name="Soirs et week-end", base_version=version2))
+    assert response.status_code == 409
+    template.refresh_from_db()
+    assert (template.name, template.week) == ("Soirs", lunch.to_json_days()), "nothing saved over tab 1"
+    html = response.content.decode()
+    assert "12:00" in html and 'value="Soirs et week-end"' in html
+    confirm = tab2.post(url, grid_post(lunch, name="Soirs et week-end", base_version=_hidden(html, "base_version")))
+    assert confirm.status_code == 302
+    template.refresh_from_db()
+    assert (template.name, template.week) == ("Soirs et week-end", lunch.to_json_days())
+
+
+def test_two_tabs_on_one_period_the_second_sees_the_first_and_keeps_its_own_change(sim, login, manager, customer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from privacy.schedules.services.periods import period_save, periods_list
+
+    first = (timezone.now() + timedelta(days=40)).replace(hour=0, minute=0, second=0, microsecond=0)
+    period = period_save(actor=manager, customer=customer, driver_id=7001, label="CONGES", start=first,
+                         end=first + timedelta(days=3))
+    url = f"/drivers/7001/periods/{period.id}/edit/"
+    tab1, tab2 = login(manager), login(manager)
+    html1, html2 = tab1.get(url).content.decode(), tab2.get(url).content.decode()
+    day = first.astimezone(timezone.get_current_timezone()).date()
+    fields = {"start_date": day.isoformat(), "start_time": "", "end_time": ""}
+    later = (day + timedelta(days=4)).isoformat()
+    assert tab1.post(url, {**fields, "label": "CONGES", "end_date": later,
+                           "base_version": _hidden(html1, "base_version")}).status_code == 302
+    response = tab2.post(url, {**fields, "label": "VACANCES", "end_date": (day + timedelta(days=2)).isoformat(),
+                               "base_version": _hidden(html2, "base_version")})
+    assert response.status_code == 409
+    labels = [p.label for p in periods_list(customer, 7001, fresh=True)]
+    assert "VACANCES" not in labels and "CONGES" in labels, "nothing saved over tab 1"
+    html = response.content.decode()
+    assert 'value="VACANCES"' in html, "tab 2's own change is kept in the form"
+    assert later in html, "tab 1's new last day is shown"

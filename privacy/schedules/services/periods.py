@@ -25,6 +25,7 @@ from privacy.schedules.services.weekly import (
     verdict_after,
 )
 from privacy.services.audit import audit_record
+from privacy.services.concurrency import check_version, remember
 from privacy.services.ocean import ocean_client, ocean_error_message
 from privacy.services.uncertain import APPLIED, UNKNOWN
 
@@ -134,8 +135,10 @@ def period_save(
     start: datetime,
     end: datetime,
     update_id: int | None = None,
+    base_version: str = "",
 ) -> Period:
-    """Add (or, with ``update_id``, change) a period; returns it as Ocean reads it back."""
+    """Add (or, with ``update_id``, change) a period; returns it as Ocean reads it back. ``base_version``
+    (``period_version`` of the period the form showed): EditConflict when Ocean holds another one now."""
     now = timezone.now()
     try:
         periods = periods_list(customer, driver_id, fresh=True)
@@ -146,6 +149,7 @@ def period_save(
         before = next((p for p in periods if p.id == update_id), None)
         if before is None:
             raise ScheduleError(_("This period no longer exists in Ocean."))
+        check_version(base_version, before.to_json())
         if before.state(now) != "future":
             raise ScheduleError(_("This period has already started: Ocean never changes the past."))
     period_check(periods, start=start, end=end, now=now, exclude_id=update_id)
@@ -185,6 +189,14 @@ def period_save(
         )
     record(after=saved.to_json(), upstream_result="confirmed")
     return saved
+
+
+def period_version(period: Period) -> str:
+    return remember(period.to_json())
+
+
+def period_from_json(data: dict) -> Period:
+    return Period(data["id"], data["label"], datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"]))
 
 
 def _matching(periods: list[Period], label: str, start: datetime, end: datetime) -> Period | None:

@@ -16,7 +16,14 @@ from privacy.models import Role
 from privacy.schedules.forms import HolidaysForm, PeriodForm
 from privacy.schedules.services.bulk import bulk_add_holidays
 from privacy.schedules.services.holidays import REGION_MSGIDS, REGIONS, french_holidays
-from privacy.schedules.services.periods import period_check, period_delete, period_find, period_save, periods_list
+from privacy.schedules.services.periods import (
+    period_check,
+    period_delete,
+    period_find,
+    period_save,
+    period_version,
+    periods_list,
+)
 from privacy.schedules.services.weekly import ScheduleError
 from privacy.schedules.views.common import (
     customer_query,
@@ -25,11 +32,13 @@ from privacy.schedules.views.common import (
     read_or_message,
     selected_drivers,
 )
+from privacy.schedules.views.conflicts import period_conflict
+from privacy.services.concurrency import EditConflict
 from privacy.services.ocean import OceanError, ocean_error_message
 from privacy.services.stored_text import coded
 
 
-def _periods_page(request, customer, driver, form, periods, *, editing=None, status=200):
+def _periods_page(request, customer, driver, form, periods, *, editing=None, status=200, conflict=None):
     now = timezone.now()
     rows = [{"period": p, "state": p.state(now)} for p in periods]
     return render(
@@ -43,13 +52,15 @@ def _periods_page(request, customer, driver, form, periods, *, editing=None, sta
             "rows": rows,
             "editing": editing,
             "loaded": periods is not None,
+            "conflict": conflict,
         },
         status=status,
     )
 
 
-def _save(request, customer, driver, form, periods, update_id=None) -> bool:
-    """Validate against the driver's other periods, then send; errors go next to their field."""
+def _save(request, customer, driver, form, periods, update_id=None):
+    """Validate against the driver's other periods, then send; errors go next to their field. True when
+    saved; (form, conflict) when someone changed the period since the form was opened."""
     if not form.is_valid():
         return False
     data = form.cleaned_data
@@ -63,7 +74,10 @@ def _save(request, customer, driver, form, periods, update_id=None) -> bool:
             start=data["start"],
             end=data["end"],
             update_id=update_id,
+            base_version=data.get("base_version", ""),
         )
+    except EditConflict as conflict:
+        return period_conflict(request, customer, driver, data, conflict)
     except ScheduleError as exc:
         if exc.field in form.fields:
             form.add_error(exc.field, exc.message)
@@ -106,10 +120,13 @@ def driver_period_edit(request, driver_id: int, period_id: int):
         return redirect(reverse("privacy:driver_periods", args=[driver_id]) + customer_query(request))
     if period.state(timezone.now()) != "future":
         return HttpResponseBadRequest(_("This period has already started: Ocean never changes the past."))
-    form = PeriodForm(
-        request.POST or None, tz_name=customer.time_zone, initial=PeriodForm.initial_for(period, customer.tz)
-    )
-    if request.method == "POST" and _save(request, customer, driver, form, periods, update_id=period.id):
+    form = PeriodForm(request.POST or None, tz_name=customer.time_zone,
+                      initial={**PeriodForm.initial_for(period, customer.tz), "base_version": period_version(period)})
+    saved = request.method == "POST" and _save(request, customer, driver, form, periods, update_id=period.id)
+    if isinstance(saved, tuple):  # an edit conflict: the newer period, the person's change on top
+        form, info = saved
+        return _periods_page(request, customer, driver, form, periods, editing=period, conflict=info, status=409)
+    if saved:
         messages.success(request, _("The period was updated and confirmed by Ocean."))
         return redirect(reverse("privacy:driver_periods", args=[driver_id]) + customer_query(request))
     return _periods_page(request, customer, driver, form, periods, editing=period)

@@ -22,6 +22,7 @@ from privacy.schedules.services.bulk import (
     bulk_visible,
 )
 from privacy.schedules.services.summary import apply_preview
+from privacy.schedules.services.templates import template_save, template_version
 from privacy.schedules.views.common import (
     customer_query,
     day_choices,
@@ -30,7 +31,9 @@ from privacy.schedules.views.common import (
     preset_buttons,
     selected_drivers,
 )
+from privacy.schedules.views.conflicts import template_conflict
 from privacy.services.audit import audit_record
+from privacy.services.concurrency import EditConflict
 from privacy.services.fleet import fleet_drivers_visible, fleet_get
 from privacy.services.ocean import OceanError, ocean_error_message
 from privacy.week import WeeklySchedule
@@ -58,7 +61,7 @@ def templates(request):
     )
 
 
-def _template_page(request, customer, form, template, week):
+def _template_page(request, customer, form, template, week, *, conflict=None, status=200):
     return render(
         request,
         "privacy/schedules/template_form.html",
@@ -70,7 +73,9 @@ def _template_page(request, customer, form, template, week):
             **grid_context(week),
             "presets": preset_buttons(),
             "days": day_choices(),
+            "conflict": conflict,
         },
+        status=status,
     )
 
 
@@ -85,23 +90,17 @@ def template_edit(request, pk: int | None = None):
         if template
         else WeeklySchedule.preset_evenings_weekends()
     )
-    initial = {"name": template.name if template else "", "cells": week_to_cells(week)}
+    initial = {"name": template.name if template else "", "cells": week_to_cells(week),
+               "base_version": template_version(template)}
     form = TemplateForm(request.POST or None, customer=customer, instance=template, initial=initial)
     if request.method == "POST" and form.is_valid():
-        before = template.week if template else None
-        template = template or ScheduleTemplate(customer=customer, created_by=request.user)
-        template.name = form.cleaned_data["name"]
-        template.week = form.cleaned_data["cells"].to_json_days()
-        template.save()
-        audit_record(
-            actor=request.user,
-            action="template.save",
-            customer=customer,
-            target=template.name,
-            before=before,
-            after=template.week,
-            upstream_result="local only",
-        )
+        data = form.cleaned_data
+        try:
+            template = template_save(actor=request.user, customer=customer, template=template, name=data["name"],
+                                     week=data["cells"], base_version=data["base_version"])
+        except EditConflict as conflict:
+            form, week, info = template_conflict(request, customer, template, data, conflict)
+            return _template_page(request, customer, form, template, week, conflict=info, status=409)
         messages.success(request, _("Template “%(name)s” saved.") % {"name": template.name})
         return redirect(reverse("privacy:templates") + customer_query(request))
     if form.is_bound and "cells" in getattr(form, "cleaned_data", {}):
