@@ -20,6 +20,8 @@ COMMON_TIME_ZONES = sorted(
 
 
 class CustomerForm(forms.ModelForm):
+    # The settings the form showed (privacy.services.concurrency): a newer save is never overwritten silently.
+    base_version = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     time_zone = forms.ChoiceField(
         label=_("time zone"), choices=[(z, z) for z in COMMON_TIME_ZONES], initial="Europe/Paris"
     )

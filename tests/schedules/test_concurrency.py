@@ -103,3 +103,22 @@ def test_two_tabs_on_one_period_the_second_sees_the_first_and_keeps_its_own_chan
     html = response.content.decode()
     assert 'value="VACANCES"' in html, "tab 2's own change is kept in the form"
     assert later in html, "tab 1's new last day is shown"
+
+
+def test_two_admins_on_one_customers_settings_the_second_sees_the_first(sim, login, admin_user, customer):
+    from django.contrib.auth import get_user_model
+
+    other = get_user_model().objects.create_superuser(username="admin2", password="x", email="a2@example.com")
+    url = f"/setup/customers/{customer.pk}/"
+    tab1, tab2 = login(admin_user), login(other)
+    html1, html2 = tab1.get(url).content.decode(), tab2.get(url).content.decode()
+    base = {"name": customer.name, "code_exploitant": customer.code_exploitant, "time_zone": "Europe/Paris",
+            "declaration_policy": "direct", "declaration_deadline_days": "7"}
+    assert tab1.post(url, {**base, "declaration_deadline_days": "14",
+                           "base_version": _hidden(html1, "base_version")}).status_code == 302
+    response = tab2.post(url, {**base, "name": "Transports Démo SA", "base_version": _hidden(html2, "base_version")})
+    assert response.status_code == 409
+    customer.refresh_from_db()
+    assert (customer.name, customer.declaration_deadline_days) == ("Transports Démo", 14), "nothing overwritten"
+    html = response.content.decode()
+    assert 'value="Transports Démo SA"' in html and 'value="14"' in html, "both changes in the form"

@@ -31,6 +31,7 @@ from privacy.models import AuditEntry, Customer, Role, User
 from privacy.ocean import Entity
 from privacy.onboarding.models import Invitation
 from privacy.services.audit import audit_record
+from privacy.services.concurrency import check_version, remember
 from privacy.services.ocean import ocean_client
 
 log = logging.getLogger(__name__)
@@ -61,15 +62,23 @@ def customer_add(*, actor: User, customer: Customer, entities: list[Entity]) -> 
     return customer
 
 
-def customer_update(*, actor: User, customer: Customer, before: dict) -> None:
+def customer_update(*, actor: User, customer: Customer, before: dict, base_version: str = "") -> None:
+    """Save the edited ``customer``; ``EditConflict`` when someone saved its settings since the form
+    showed them (``base_version`` = ``customer_version`` then)."""
     after = customer_state(customer)
-    if after == before:
-        return
     with transaction.atomic():
+        stored = Customer.objects.select_for_update().get(pk=customer.pk)
+        check_version(base_version, customer_state(stored))
+        if after == before:
+            return
         customer.save()
         audit_record(
             actor=actor, action="customer.update", customer=customer, target=customer.name, before=before, after=after
         )
+
+
+def customer_version(customer: Customer) -> str:
+    return remember(customer_state(customer))
 
 
 def customer_state(customer: Customer) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
@@ -12,8 +13,15 @@ from privacy.access import role_required
 from privacy.models import Customer
 from privacy.onboarding.forms import CustomerForm
 from privacy.onboarding.models import OnboardingRun
-from privacy.onboarding.services.accounts import customer_add, customer_entities, customer_state, customer_update
+from privacy.onboarding.services.accounts import (
+    customer_add,
+    customer_entities,
+    customer_state,
+    customer_update,
+    customer_version,
+)
 from privacy.onboarding.services.setup_check import run_setup_checks
+from privacy.services.concurrency import EditConflict, changed_fields, reapply
 from privacy.services.fleet import fleet_get
 from privacy.services.ocean import OceanError, ocean_error_message
 
@@ -77,18 +85,41 @@ def customer_new(request):
     return render(request, "privacy/onboarding/customer_form.html", {"form": form, "customer": None})
 
 
+def customer_conflict(pk: int, mine: dict, clash: EditConflict):
+    """Someone saved the settings meanwhile: the newer ones with this person's changes on top, unsaved."""
+    customer = get_object_or_404(Customer, pk=pk)
+    fields = [f for f in clash.current if f in CustomerForm.base_fields]
+    merged = reapply(clash.base, {f: mine.get(f) for f in fields}, clash.current)
+    form = CustomerForm(instance=customer, initial={**merged, "base_version": clash.version})
+    base = clash.base or {}
+    info = {
+        "theirs": [f"{form.fields[f].label}: {base.get(f)} → {clash.current.get(f)}"
+                   for f in changed_fields(base, clash.current) if f in fields and clash.base],
+        "mine": [f"{form.fields[f].label}: {clash.current.get(f)} → {merged.get(f)}"
+                 for f in changed_fields(clash.current, merged) if f in fields],
+        "cancel": reverse("privacy:customer_edit", args=[pk]),
+    }
+    return customer, form, info
+
+
 @require_http_methods(["GET", "POST"])
 @admin_required
 def customer_edit(request, pk: int):
     customer = get_object_or_404(Customer, pk=pk)
     before = customer_state(customer)
-    form = CustomerForm(request.POST or None, instance=customer)
+    form = CustomerForm(request.POST or None, instance=customer, initial={"base_version": customer_version(customer)})
+    conflict = None
     if request.method == "POST" and form.is_valid():
         customer = form.save(commit=False)
         customer.name = customer.name or str(customer.ocean_customer_id)
-        customer_update(actor=request.user, customer=customer, before=before)
-        messages.success(request, _("Settings of %(name)s saved.") % {"name": customer.name})
-        return redirect("privacy:customer_edit", pk=customer.pk)
+        try:
+            customer_update(actor=request.user, customer=customer, before=before,
+                            base_version=form.cleaned_data["base_version"])
+        except EditConflict as clash:
+            customer, form, conflict = customer_conflict(pk, form.cleaned_data, clash)
+        else:
+            messages.success(request, _("Settings of %(name)s saved.") % {"name": customer.name})
+            return redirect("privacy:customer_edit", pk=customer.pk)
     entities, ocean_error = [], ""
     try:
         entities = sorted(fleet_get(customer).entities.items(), key=lambda kv: kv[1])
@@ -102,5 +133,7 @@ def customer_edit(request, pk: int):
             "customer": customer,
             "entities": entities,
             "ocean_error": ocean_error,
+            "conflict": conflict,
         },
+        status=409 if conflict else 200,
     )
