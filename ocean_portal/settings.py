@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "privacy.middleware.HtmxLoginRedirectMiddleware",
     "privacy.middleware.NoStoreMiddleware",
     "privacy.middleware.QueryStringGuardMiddleware",
+    "privacy.idempotency.IdempotencyMiddleware",
     "csp.middleware.CSPMiddleware",
     # AxesMiddleware last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
@@ -96,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "privacy.context_processors.navigation",
             ],
+            # Every {% csrf_token %} also writes an idempotency key (privacy/idempotency.py).
+            "builtins": ["privacy.templatetags.submit"],
         },
     },
 ]
@@ -211,6 +214,8 @@ OCEAN_UNCERTAIN_RECHECK_S = env.float("OCEAN_UNCERTAIN_RECHECK_S", default=2.0)
 # /healthz: how long Océan's status (a real call) is reused; the token that unlocks the details.
 HEALTHZ_OCEAN_CACHE_S = env.int("HEALTHZ_OCEAN_CACHE_S", default=30)
 HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+# A repeated POST (same idempotency key) waits this long for the first one's answer before a 409.
+IDEMPOTENCY_WAIT_S = env.float("IDEMPOTENCY_WAIT_S", default=20.0)
 
 # --- Auth and security ----------------------------------------------------------------------
 PASSWORD_HASHERS = [

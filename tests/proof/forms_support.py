@@ -6,7 +6,7 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
-SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
+SKIPPED_FIELDS = {"csrfmiddlewaretoken", "idempotency_key"}
 # Upstream calls that only read (a POST in Ocean's API is not always a write).
 READ_POSTS = {"POST auth/authenticate2", "POST individus/list", "POST analyse/preformattedPrivacy"}
 

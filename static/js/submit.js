@@ -1,0 +1,69 @@
+// One submission = one write (privacy/idempotency.py). While a request runs, its buttons are disabled and
+// marked busy (a spinner, aria-busy) so nobody clicks twice and everybody sees that work is under way; every
+// POST carries an idempotency key, so a request the browser or the person repeats is answered, not re-run.
+// No inline script anywhere: the CSP is strict.
+(function () {
+  "use strict";
+
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+
+  function buttonsOf(elt) {
+    if (elt.tagName === "FORM") {
+      return Array.prototype.slice.call(elt.querySelectorAll("button:not([type=button]), input[type=submit]"));
+    }
+    return elt.matches && elt.matches("button, input[type=submit]") ? [elt] : [];
+  }
+
+  function busy(elt, on) {
+    buttonsOf(elt).forEach(function (button) {
+      button.disabled = on;
+      if (on) { button.setAttribute("aria-busy", "true"); } else { button.removeAttribute("aria-busy"); }
+    });
+    elt.classList.toggle("is-busy", on);
+  }
+
+  // Plain forms: one submit per page view; buttons disabled once the browser has read their values.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post" || form.hasAttribute("hx-post")) {
+      return;
+    }
+    if (form.dataset.submitted === "1") { event.preventDefault(); return; }
+    if (!form.querySelector("input[name=idempotency_key]")) {
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = "idempotency_key"; input.value = newKey();
+      form.appendChild(input);
+    }
+    form.dataset.submitted = "1";
+    window.setTimeout(function () { busy(form, true); }, 0);
+  });
+
+  // A page restored from the back/forward cache is usable again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-submitted]").forEach(function (form) {
+      delete form.dataset.submitted;
+      busy(form, false);
+    });
+  });
+
+  // htmx: the same key until the request succeeds (a retry after a timeout is the same request).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    if ((detail.verb || "").toLowerCase() !== "post") { return; }
+    if (!detail.elt.dataset.idempotencyKey) { detail.elt.dataset.idempotencyKey = newKey(); }
+    detail.headers["Idempotency-Key"] = detail.elt.dataset.idempotencyKey;
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if ((event.detail.requestConfig && event.detail.requestConfig.verb || "").toLowerCase() === "post") {
+      busy(event.detail.elt, true);
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    busy(event.detail.elt, false);
+    if (event.detail.successful) { delete event.detail.elt.dataset.idempotencyKey; }
+  });
+})();
