@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT     ?= 8000
 SIM_PORT ?= 8001
 
-.PHONY: install messages run test test-any-day smoke lint audit clean
+.PHONY: install messages run test test-any-day proof-long smoke lint audit clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ test-any-day: messages
 	  rm -rf var/test && VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest -q -m "not integration and not e2e" \
 	    --pin-clock=$$day $(DATE_SUITES) || exit 1; \
 	done
+
+# The property-based proofs with many more examples (hypothesis "long" profile: 200 per form / sequence) —
+# before a release, ideally on PostgreSQL: DATABASE_URL=postgres://… make proof-long. CI runs "ci" (25).
+PROOF_SUITES := tests/proof/test_fuzz.py tests/proof/test_hostile_input.py tests/steps/test_masking_history.py
+proof-long: messages
+	rm -rf var/test
+	HYPOTHESIS_PROFILE=long VAR_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest -q $(PROOF_SUITES)
 
 # The README's commands on a bare machine: a fresh clone, `env -i`, no gettext on PATH, `make run` on two
 # free ports, used like a person would (CI runs it). SMOKE_ARGS=--make-test also runs `make test` there.
