@@ -83,3 +83,27 @@ def test_the_audit_export_escapes_names_from_forms_and_csv_imports(sim, login, m
     cells = _csv_cells(body)
     assert "'" + HOSTILE[0] in cells and "'" + HOSTILE[3] + ".csv" in cells
     assert not _unsafe(cells), _unsafe(cells)
+
+
+def test_hostile_driver_names_from_the_simulator_reach_the_hr_export_as_text(
+        sim, login, hr, customer, monkeypatch, django_capture_on_commit_callbacks):
+    """A driver named like a formula in Océan (the simulator), through a real report refresh."""
+    from dataclasses import replace
+
+    from privacy.reports.services.ingest import request_refresh
+    from tests.conftest import celery_eager
+    from tests.reports.conftest import previous_month
+
+    fleet = sim.state.fleet
+    drivers = [replace(d, nom=HOSTILE[i]) if i < 3 else d for i, d in enumerate(fleet.drivers)]
+    monkeypatch.setattr(fleet, "drivers", drivers)
+    monkeypatch.setattr(fleet, "driver_by_id", {d.id: d for d in drivers})
+    period = previous_month(customer)
+    with celery_eager(), django_capture_on_commit_callbacks(execute=True):
+        request_refresh(customer, period)
+    query = {"period": "month", "month": period.start.strftime("%Y-%m"), "format": "csv"}
+    cells = _csv_cells(login(hr).get("/reports/export/", query).content.decode())
+    assert any(HOSTILE[0] in c for c in cells), "the simulator's hostile name is in the file"
+    assert not _unsafe(cells), _unsafe(cells)
+    sheet = openpyxl.load_workbook(io.BytesIO(login(hr).get("/reports/export/", {**query, "format": "xlsx"}).content))
+    assert not [c.value for r in sheet.active.iter_rows() for c in r if c.data_type == "f"]
