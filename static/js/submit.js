@@ -66,4 +66,23 @@
     busy(event.detail.elt, false);
     if (event.detail.successful) { delete event.detail.elt.dataset.idempotencyKey; }
   });
+
+  // No answer in time (htmx-config timeout) or no connection: say so next to the element; the button is
+  // usable again and keeps its key, so trying again is answered by the first request, never run twice.
+  function noAnswer(event) {
+    var elt = event.detail.elt;
+    var text = document.body.getAttribute("data-msg-no-answer");
+    if (!text || !elt.parentNode) { return; }
+    var note = elt.parentNode.querySelector(".no-answer");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "message message-warning no-answer";
+      note.setAttribute("role", "status");
+      elt.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = text;
+    busy(elt, false);
+  }
+  document.addEventListener("htmx:timeout", noAnswer);
+  document.addEventListener("htmx:sendError", noAnswer);
 })();
