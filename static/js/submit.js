@@ -17,10 +17,18 @@
     return elt.matches && elt.matches("button, input[type=submit]") ? [elt] : [];
   }
 
-  function busy(elt, on) {
+  // ``disable``: plain forms disable their buttons (the page is leaving anyway); htmx elements keep them
+  // enabled so the focus stays where it is (htmx puts it back after the swap) and drop repeats instead.
+  function busy(elt, on, disable) {
     buttonsOf(elt).forEach(function (button) {
-      button.disabled = on;
-      if (on) { button.setAttribute("aria-busy", "true"); } else { button.removeAttribute("aria-busy"); }
+      if (disable || !on) { button.disabled = on && disable; }
+      if (on) {
+        button.setAttribute("aria-busy", "true");
+        button.setAttribute("aria-disabled", "true");
+      } else {
+        button.removeAttribute("aria-busy");
+        button.removeAttribute("aria-disabled");
+      }
     });
     elt.classList.toggle("is-busy", on);
   }
@@ -38,7 +46,7 @@
       form.appendChild(input);
     }
     form.dataset.submitted = "1";
-    window.setTimeout(function () { busy(form, true); }, 0);
+    window.setTimeout(function () { busy(form, true, true); }, 0);
   });
 
   // A page restored from the back/forward cache is usable again.
@@ -46,25 +54,33 @@
     if (!event.persisted) { return; }
     document.querySelectorAll("form[data-submitted]").forEach(function (form) {
       delete form.dataset.submitted;
-      busy(form, false);
+      busy(form, false, true);
     });
   });
 
-  // htmx: the same key until the request succeeds (a retry after a timeout is the same request).
+  // htmx: the same key until an answer comes back (a retry after a timeout is the same request).
   document.addEventListener("htmx:configRequest", function (event) {
     var detail = event.detail;
     if ((detail.verb || "").toLowerCase() !== "post") { return; }
     if (!detail.elt.dataset.idempotencyKey) { detail.elt.dataset.idempotencyKey = newKey(); }
     detail.headers["Idempotency-Key"] = detail.elt.dataset.idempotencyKey;
   });
+  // A click while the element's request runs is dropped (htmx would otherwise queue it and send it after).
+  document.addEventListener("htmx:confirm", function (event) {
+    if ((event.detail.verb || "").toLowerCase() === "post" && event.detail.elt.classList.contains("is-busy")) {
+      event.preventDefault();
+    }
+  });
   document.addEventListener("htmx:beforeRequest", function (event) {
     if ((event.detail.requestConfig && event.detail.requestConfig.verb || "").toLowerCase() === "post") {
-      busy(event.detail.elt, true);
+      busy(event.detail.elt, true, false);
     }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    busy(event.detail.elt, false);
-    if (event.detail.successful) { delete event.detail.elt.dataset.idempotencyKey; }
+    busy(event.detail.elt, false, false);
+    // Any answer (even a refusal the person will now correct) ends the request; only a request that got
+    // no answer at all keeps its key for the retry.
+    if (event.detail.xhr && event.detail.xhr.status) { delete event.detail.elt.dataset.idempotencyKey; }
   });
 
   // No answer in time (htmx-config timeout) or no connection: say so next to the element; the button is
@@ -81,7 +97,7 @@
       elt.insertAdjacentElement("afterend", note);
     }
     note.textContent = text;
-    busy(elt, false);
+    busy(elt, false, false);
   }
   document.addEventListener("htmx:timeout", noAnswer);
   document.addEventListener("htmx:sendError", noAnswer);
