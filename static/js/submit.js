@@ -62,17 +62,24 @@
   document.addEventListener("htmx:configRequest", function (event) {
     var detail = event.detail;
     if ((detail.verb || "").toLowerCase() !== "post") { return; }
+    // hx-sync elements (the live diff) replace their own requests: they read, and must never get an old
+    // answer — a fresh key each time (it also outranks a key the included form carries).
+    if (detail.elt.closest("[hx-sync]")) { detail.headers["Idempotency-Key"] = newKey(); return; }
     if (!detail.elt.dataset.idempotencyKey) { detail.elt.dataset.idempotencyKey = newKey(); }
     detail.headers["Idempotency-Key"] = detail.elt.dataset.idempotencyKey;
   });
   // A click while the element's request runs is dropped (htmx would otherwise queue it and send it after).
+  // Elements with their own hx-sync (the grid's live diff replaces its previous request) keep it.
   document.addEventListener("htmx:confirm", function (event) {
-    if ((event.detail.verb || "").toLowerCase() === "post" && event.detail.elt.classList.contains("is-busy")) {
+    var elt = event.detail.elt;
+    if ((event.detail.verb || "").toLowerCase() === "post" && elt.classList.contains("is-busy") &&
+        !elt.closest("[hx-sync]")) {
       event.preventDefault();
     }
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
-    if ((event.detail.requestConfig && event.detail.requestConfig.verb || "").toLowerCase() === "post") {
+    var verb = (event.detail.requestConfig && event.detail.requestConfig.verb || "").toLowerCase();
+    if (verb === "post" && buttonsOf(event.detail.elt).length && !event.detail.elt.closest("[hx-sync]")) {
       busy(event.detail.elt, true, false);
     }
   });
