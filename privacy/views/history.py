@@ -27,6 +27,7 @@ from privacy.services.history import (
     history_people,
 )
 from privacy.services.ocean import OceanError
+from privacy.spreadsheet import safe_row
 from privacy.views.audit import _Echo
 
 
@@ -70,19 +71,14 @@ def _rows(entries, names: dict[int, str]):
         }
 
 
-def _safe(text: str) -> str:
-    """A spreadsheet must not run a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv(rows):
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow([_("When"), _("Who"), _("What"), _("Driver"), _("Object"), _("Before"),
                                       _("After"), _("Ocean")])
     for row in rows:
-        yield writer.writerow([_safe(str(v)) for v in (
+        yield writer.writerow(safe_row(str(v) for v in (  # formula injection: privacy/spreadsheet.py
             row["at"].strftime("%d/%m/%Y %H:%M"), row["who"], row["what"], row["driver"], row["target"],
-            row["before"], row["after"], row["result"])])
+            row["before"], row["after"], row["result"])))
 
 
 @require_GET
