@@ -357,6 +357,10 @@ PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="")
 # Concurrent upstream calls for one page: a driver's week starts its assignment history, both private-hours
 # reads and 7 ficheJour days in one wave (10 calls; a second vehicle that week adds up to 7).
 STEPS_FETCH_WORKERS = env.int("STEPS_FETCH_WORKERS", default=12)
+# A trips page whose data Ocean must be asked for waits STEPS_LAZY_AFTER_S at most, then comes with its day
+# cards loading (htmx) while the reads go on.
+STEPS_LAZY_DAYS = env.bool("STEPS_LAZY_DAYS", default=True)
+STEPS_LAZY_AFTER_S = env.float("STEPS_LAZY_AFTER_S", default=0.4)
 # Reminder e-mail to drivers this many days before the declaration deadline.
 STEP_REMINDER_DAYS = env.int("STEP_REMINDER_DAYS", default=2)
 

@@ -97,6 +97,8 @@ def require_server(url: str, what: str) -> None:
 def _fast_hasher_and_clean_cache(settings):
     # Argon2 is the production hasher (settings); tests only need a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Trips pages render their day cards in the same answer (tests/steps/test_lazy_days.py turns this on).
+    settings.STEPS_LAZY_DAYS = False
     from django.core.cache import cache
 
     from privacy.reports.services.cache import forget_recent

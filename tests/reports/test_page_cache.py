@@ -152,3 +152,54 @@ def test_the_benefit_page_shows_fifty_drivers_a_page(login, hr, customer, sim):
     second = client.get(reverse("privacy:benefit"), {"year": "2026", "page": "2"}).content.decode()
     assert "DRIVER 049" in first and "DRIVER 050" not in first and "Page 1 sur 2" in first
     assert "DRIVER 050" in second and "DRIVER 059" in second and "DRIVER 000" not in second
+
+
+def test_a_whole_page_is_kept_per_viewer_and_its_csrf_token_still_works(hr, customer, january):
+    import re
+
+    from django.test import Client
+
+    from privacy.models import Role, User
+
+    other = User.objects.create_user("hr2", role=Role.HR, customer=customer, first_name="Zoé", last_name="Autre")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(hr)
+    page(client)  # sets the CSRF cookie
+    cached = page(client)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', cached).group(1)
+    refresh = client.post(reverse("privacy:report_refresh"), {**Q_JAN, "csrfmiddlewaretoken": token})
+    assert refresh.status_code == 302  # the token of the cached page is valid with the viewer's cookie
+    second = Client()
+    second.force_login(other)
+    second.cookies["csrftoken"] = client.cookies["csrftoken"].value  # even the same CSRF cookie
+    theirs = page(second)
+    assert "Zoé Autre" in theirs and "Zoé Autre" not in cached
+
+
+def test_a_waiting_message_is_never_served_from_or_into_the_cache(login, hr, customer, january):
+    client = login(hr)
+    page(client)
+    page(client)
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    client.cookies["messages"] = CookieStorage(RequestFactory().get("/"))._encode(
+        [Message(25, "Rapport envoyé par courriel")])
+    assert "Rapport envoyé par courriel" in page(client)
+
+
+def test_a_drill_down_page_is_kept_for_its_viewer_until_a_new_snapshot(hr, customer, january):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(hr)
+    url = reverse("privacy:report_detail", args=["driver", 7001])
+    client.get(url, Q_JAN)  # sets the CSRF cookie
+    assert "12,3\u00a0km" in client.get(url, Q_JAN).content.decode()
+    ReportRow.objects.filter(snapshot=january, kind="driver").update(private_m=99_999)  # cannot happen
+    assert "12,3\u00a0km" in client.get(url, Q_JAN).content.decode()  # the kept page
+    new_current(customer, JAN, rows(private_m=45_600))
+    html = client.get(url, Q_JAN).content.decode()
+    assert "45,6\u00a0km" in html and "12,3\u00a0km" not in html
+    assert client.get(reverse("privacy:report_detail", args=["driver", 9999]), Q_JAN).status_code == 404

@@ -169,6 +169,11 @@ def build_table(customer: Customer, period: Period, *, kind: str, params, pagina
     return table
 
 
+def row_line(row: ReportRow) -> Line:
+    """The table line of one stored row (the same cells ``build_table`` shows for it)."""
+    return _line(row, columns_for(row.kind), row.ocean_id, row.entity_id, row.name, row.entity_name)
+
+
 def find_row(customer: Customer, period: Period, kind: str, ocean_id: int) -> ReportRow | None:
     snapshot = current_snapshot(customer, period)
     if snapshot is None:

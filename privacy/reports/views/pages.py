@@ -23,7 +23,7 @@ from privacy.reports.models import ReportRefresh, RowKind
 from privacy.reports.services.cache import cached_fragments, cached_page, page_key, store_page, viewer_key
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import PeriodError, period_from_params
-from privacy.reports.services.queries import build_table, find_row, monthly_trend
+from privacy.reports.services.queries import build_table, find_row, monthly_trend, row_line
 from privacy.reports.views.common import chart_context, report_context
 from privacy.services.audit import audit_record
 
@@ -89,12 +89,14 @@ def report_detail(request, kind: str, ocean_id: int):
         raise Http404
     ctx = report_context(request)
     customer, period = ctx["customer"], ctx["period"]
+    whole = viewer_key(page_key("detail", ctx["state"], request, customer, ctx["today"], kind, ocean_id),
+                       request, ctx["state"])
+    if (html := cached_page(whole)) is not None:
+        return HttpResponse(html)
     row = find_row(customer, period, KINDS[kind], ocean_id)
     if row is None:
         raise Http404
-    ctx.update(row=row, kind=kind, summary=build_table(customer, period, kind=KINDS[kind], params={
-        "q": "", "entity": ""}))
-    ctx["summary_line"] = next((line for line in ctx["summary"].lines if line.ocean_id == ocean_id), None)
+    ctx.update(row=row, kind=kind, summary_line=row_line(row))
     if kind == "entity":
         scoped = {"entity": str(ocean_id), "sort": request.GET.get("sort", "")}
         ctx["children"] = [(_("Drivers"), build_table(customer, period, kind=RowKind.DRIVER, params=scoped)),
@@ -103,7 +105,9 @@ def report_detail(request, kind: str, ocean_id: int):
         months = monthly_trend(customer, kind=KINDS[kind], ocean_id=ocean_id, period=period)
         charts = chart_context(customer, period, None, months=months)
         ctx["trend"], ctx["trend_range"] = charts.get("trend"), charts.get("trend_range")
-    return render(request, "privacy/reports/detail.html", ctx)
+    response = render(request, "privacy/reports/detail.html", ctx)
+    store_page(whole, response)
+    return response
 
 
 @require_GET

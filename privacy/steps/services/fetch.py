@@ -92,7 +92,7 @@ def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def _fiche_key(customer: Customer, vehicle_id: int, day: date) -> str:
+def fiche_key(customer: Customer, vehicle_id: int, day: date) -> str:
     return f"privacy:v1:fiche:{customer.pk}:{vehicle_id}:{day.isoformat()}"
 
 
@@ -130,7 +130,7 @@ def fiche_start(customer: Customer, pairs: Iterable[tuple[int, date]],
     that waits for them and caches what came back."""
     today = local_today(customer)
     wanted = sorted({p for p in pairs if p[1] <= today})  # a future day has no steps yet
-    keys = {p: _fiche_key(customer, *p) for p in wanted}
+    keys = {p: fiche_key(customer, *p) for p in wanted}
     cached = cache.get_many(list(keys.values())) if keys else {}
     result = FetchResult(steps={p: cached[k] for p, k in keys.items() if k in cached}, failed=set())
     futures = {p: submit(_fetch_one, customer, *p) for p in wanted if keys[p] not in cached}

@@ -13,16 +13,18 @@ calls it for drivers), so the trips page finds them cached.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 
 from privacy.models import Customer
 from privacy.services.ocean import OceanError
-from privacy.steps.services.classify import PrivacyCalendar, calendar_start
+from privacy.steps.services.classify import PrivacyCalendar, calendar_key, calendar_start
 from privacy.steps.services.fetch import (
     FetchResult,
     RawStep,
@@ -31,12 +33,16 @@ from privacy.steps.services.fetch import (
     driver_periods,
     driver_periods_key,
     driver_rows,
+    fiche_key,
     fiche_start,
     local_today,
 )
 
 log = logging.getLogger(__name__)
 _WARM_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="steps-warm")
+_BACKGROUND = ThreadPoolExecutor(max_workers=8, thread_name_prefix="steps-week")
+_in_flight: dict[tuple, Future] = {}
+_in_flight_lock = threading.Lock()
 
 
 @dataclass(slots=True)
@@ -74,6 +80,39 @@ def driver_week(customer: Customer, *, driver_id: int, matricule: str, first: da
             fetched.steps.update({p: rows for p, rows in part.steps.items() if p in exact})
             fetched.failed |= part.failed & exact
         return DriverWeek(driver_rows(fetched, periods, matricule), fetched.failed, calendar())
+
+
+def week_in_background(key: tuple, fetch: Callable[[], object]) -> Future:
+    """``fetch`` (upstream reads only: it fills the cache, never touches the database) running in the
+    background, or the run already going on for ``key`` in this process: a page that stops waiting after a
+    moment and the request its day cards make next share one wave."""
+    with _in_flight_lock:
+        future = _in_flight.get(key)
+        if future is None:
+            future = _BACKGROUND.submit(fetch)
+            _in_flight[key] = future
+            future.add_done_callback(lambda _done: _forget(key, future))
+        return future
+
+
+def _forget(key: tuple, future: Future) -> None:
+    with _in_flight_lock:
+        if _in_flight.get(key) is future:
+            del _in_flight[key]
+
+
+def driver_week_cached(customer: Customer, driver_id: int, first: date, last: date) -> bool:
+    """Whether everything ``driver_week`` needs is in the cache (the page can then show at once)."""
+    periods = cache.get(driver_periods_key(customer, driver_id))
+    if periods is None:
+        return False
+    today = local_today(customer)
+    fiche = [fiche_key(customer, v, d) for v, d in driver_pairs(customer, periods, first, last) if d <= today]
+    monday = first - timedelta(days=first.weekday())
+    calendars = [calendar_key(customer, driver_id, first, last),
+                 calendar_key(customer, driver_id, monday, monday + timedelta(days=6))]
+    found = cache.get_many(fiche + calendars)
+    return all(k in found for k in fiche) and any(k in found for k in calendars)
 
 
 def warm_driver_week(customer: Customer, driver_id: int, first: date, last: date, *, wait: bool = False) -> None:

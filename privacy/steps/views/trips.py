@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -30,6 +31,8 @@ from privacy.steps.services.trips import (
     fleet_vehicles_visible,
     vehicle_steps_page,
 )
+from privacy.steps.services.wave import driver_week_cached
+from privacy.steps.views.days import days_part, inline_query, prefetch_week, ran_within
 
 OCEAN_DOWN = _("Ocean cannot be reached right now; nothing was changed. Try again in a few minutes.")
 STEPS_CSS = "css/steps.css"
@@ -57,17 +60,31 @@ def _range(request, customer):
     return form, first, last, span
 
 
-def _render_page(request, template, *, customer, form, first, last, span, build, extra):
-    page, error = None, ""
-    try:
-        page = build()
-    except OceanError:
-        error = OCEAN_DOWN
+def _render_page(request, template, *, customer, form, first, last, span, build, extra, ready=None,
+                 prefetch=None):
+    """The page with its day cards. When ``ready()`` says Ocean must be asked first, ``prefetch()`` starts
+    the upstream reads in the background; if they take longer than a moment (``STEPS_LAZY_AFTER_S``) the page
+    comes at once with a placeholder that fetches the cards (``?part=days``, htmx), which joins that run."""
+    page, error, lazy = None, "", None
+    if prefetch is not None and days_part(request):
+        ran_within(prefetch(), None)  # the run the page started (or a new one), then the cards from the cache
+    elif (not request.htmx and ready is not None and settings.STEPS_LAZY_DAYS and request.GET.get("inline") != "1"
+            and not ready() and not ran_within(prefetch(), settings.STEPS_LAZY_AFTER_S)):
+        query = request.GET.copy()
+        query["part"] = "days"
+        lazy = {"url": f"{request.path}?{query.urlencode()}", "inline": f"{request.path}?{inline_query(request)}"}
+    if lazy is None:
+        try:
+            page = build()
+        except OceanError:
+            error = OCEAN_DOWN
     step = timedelta(days=7 if span == "week" else 1)
     day = form.cleaned_data["day"] if form.is_valid() else form.today
     context = {"customer": customer, "form": form, "page": page, "ocean_error": error, "first": first,
-               "last": last, "span": span, "prev_day": day - step,
+               "last": last, "span": span, "prev_day": day - step, "lazy": lazy,
                "next_day": day + step if day + step <= form.today else None, **extra}
+    if days_part(request):
+        return render(request, "privacy/partials/_steps_table.html", context)
     return render(request, template, context)
 
 
@@ -77,18 +94,22 @@ def _render_page(request, template, *, customer, form, first, last, span, build,
 def my_trips(request):
     customer = access.current_customer(request)
     form, first, last, span = _range(request, customer)
-    access_log_record(viewer=request.user, customer=customer, view=StepAccessLog.View.OWN, first=first,
-                      last=last, driver_id=request.user.ocean_individu_id)
+    driver_id = request.user.ocean_individu_id or -1
+    if not days_part(request):  # the cards' own request is part of the same view
+        access_log_record(viewer=request.user, customer=customer, view=StepAccessLog.View.OWN, first=first,
+                          last=last, driver_id=request.user.ocean_individu_id)
 
     def build():
-        driver = fleet_driver_or_404(request.user, customer, request.user.ocean_individu_id or -1)
+        driver = fleet_driver_or_404(request.user, customer, driver_id)
         return driver_steps_page(viewer=request.user, customer=customer, driver=driver, first=first,
                                  last=last)
 
     checked = checked_days(customer, request.user.ocean_individu_id, first, last)
     return _render_page(request, "privacy/steps/my_trips.html", customer=customer, form=form, first=first,
                         last=last, span=span, build=build,
-                        extra={"mode": "own", "layout": "driver", "checked_days": checked})
+                        extra={"mode": "own", "layout": "driver", "checked_days": checked},
+                        ready=lambda: driver_week_cached(customer, driver_id, first, last),
+                        prefetch=lambda: prefetch_week(request.user, customer, driver_id, first, last))
 
 
 @require_POST
@@ -114,13 +135,16 @@ def driver_trips(request, driver_id: int):
     customer = access.current_customer(request)
     driver = fleet_driver_or_404(request.user, customer, driver_id)
     form, first, last, span = _range(request, customer)
-    access_log_record(viewer=request.user, customer=customer, view=StepAccessLog.View.DRIVER, first=first,
-                      last=last, driver_id=driver_id)
+    if not days_part(request):
+        access_log_record(viewer=request.user, customer=customer, view=StepAccessLog.View.DRIVER, first=first,
+                          last=last, driver_id=driver_id)
     return _render_page(
         request, "privacy/steps/driver_trips.html", customer=customer, form=form, first=first, last=last,
         span=span, build=lambda: driver_steps_page(viewer=request.user, customer=customer, driver=driver,
                                                    first=first, last=last),
         extra={"mode": "manager", "layout": "driver", "driver": driver},
+        ready=lambda: driver_week_cached(customer, driver_id, first, last),
+        prefetch=lambda: prefetch_week(request.user, customer, driver_id, first, last),
     )
 
 
