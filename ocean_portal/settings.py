@@ -194,6 +194,9 @@ CELERY_BEAT_SCHEDULE: dict = {
                     "options": {"expires": 3600}},
     # Reports: every 15 min (UTC) the tick checks each customer's local time (nightly 03:30, mail on the 1st).
     "reports-tick": {"task": "privacy.reports.tasks.reports_tick", "schedule": 900.0, "options": {"expires": 600}},
+    # Schedules: re-sync ICS subscriptions (leave, holidays) into exceptional periods, hourly.
+    "calendars-resync": {"task": "privacy.schedules.tasks.calendars_resync", "schedule": 3600.0,
+                         "options": {"expires": 3000}},
 }
 
 # --- Ocean ----------------------------------------------------------------------------------

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("privacy.reports.urls")),
     path("", include("privacy.onboarding.urls")),
     path("", include("privacy.notifications.urls")),
+    path("", include("privacy.rights.urls")),
 ]

@@ -20,6 +20,14 @@ class DeclarationPolicy(models.TextChoices):
     APPROVAL = "approval", _("Approval: a manager approves each declaration")
 
 
+class DirectionPolicy(models.TextChoices):
+    """The policy for one direction of change (pro → private, private → pro); empty = the general one."""
+
+    SAME = "", _("Same as the declaration policy")
+    DIRECT = "direct", _("Self-service: straight to Ocean")
+    APPROVAL = "approval", _("A manager approves")
+
+
 class Customer(models.Model):
     """An Ocean customer (``customerId``) whose drivers the portal manages."""
 
@@ -40,6 +48,19 @@ class Customer(models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
+    # Finer rules per direction (issue 19 #5): e.g. pro → private self-service, private → pro approved
+    # with a reason; and a strict logbook mode (German practice: nothing changes after the deadline).
+    to_private_policy = models.CharField(
+        _("declaring a trip private"), max_length=10, choices=DirectionPolicy.choices, blank=True, default="")
+    to_private_reason = models.BooleanField(_("a reason is required to declare a trip private"), default=False)
+    to_pro_policy = models.CharField(
+        _("declaring a trip professional"), max_length=10, choices=DirectionPolicy.choices, blank=True,
+        default="")
+    to_pro_reason = models.BooleanField(_("a reason is required to declare a trip professional"), default=False)
+    strict_mode = models.BooleanField(
+        _("strict logbook mode"), default=False,
+        help_text=_("Nothing changes after the deadline, not even by a manager; every change stays visible "
+                    "with its history on the trip."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,6 +74,19 @@ class Customer(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def declaration_rule_private(self) -> tuple[bool, bool]:
+        return self.declaration_rule(True)
+
+    @property
+    def declaration_rule_pro(self) -> tuple[bool, bool]:
+        return self.declaration_rule(False)
+
+    def declaration_rule(self, private: bool) -> tuple[bool, bool]:
+        """(needs a manager's approval, needs a reason) for a driver declaring a trip ``private`` or pro."""
+        policy = (self.to_private_policy if private else self.to_pro_policy) or self.declaration_policy
+        return policy == DeclarationPolicy.APPROVAL, bool(self.to_private_reason if private else self.to_pro_reason)
 
 
 class Role(models.TextChoices):

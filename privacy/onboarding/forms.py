@@ -35,6 +35,11 @@ class CustomerForm(forms.ModelForm):
             "time_zone",
             "declaration_policy",
             "declaration_deadline_days",
+            "to_private_policy",
+            "to_private_reason",
+            "to_pro_policy",
+            "to_pro_reason",
+            "strict_mode",
         ]
         help_texts = {
             "ocean_customer_id": _("The numeric customerId Ocean gave you (e.g. 1110000000)."),

@@ -244,3 +244,49 @@ class ApplyForm(forms.Form):
             self.add_error("valid_from", _("The start cannot be in the past: Ocean never changes the past."))
         data["valid_from_utc"] = start_utc if start_utc is not None and start_utc > now else None
         return data
+
+
+# -- calendars (leave and holidays synced into exceptional periods) ----------------------------------------
+class IcsFileForm(forms.Form):
+    file = forms.FileField(label=_("ICS file (.ics)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The calendar is larger than 2 MB."))
+        return upload.read()
+
+
+class SubscriptionForm(forms.Form):
+    label = forms.CharField(label=_("Name"), max_length=100)
+    url = forms.URLField(label=_("ICS address (https://…)"), max_length=1000, assume_scheme="https")
+    entity = forms.TypedChoiceField(label=_("Entity"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, entities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if entities is None:
+            del self.fields["entity"]  # a driver's own subscription
+        else:
+            self.fields["entity"].choices = list(entities)
+            self.fields["entity"].required = True
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV export of the HR tool"))
+    matricule = forms.CharField(label=_("Column of the matricule"), max_length=100, initial="matricule")
+    start = forms.CharField(label=_("Column of the first day"), max_length=100, initial="debut")
+    end = forms.CharField(label=_("Column of the last day"), max_length=100, initial="fin")
+    label = forms.CharField(label=_("Column of the label (optional)"), max_length=100, required=False,
+                            initial="motif")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        raw = upload.read()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise forms.ValidationError(_("The file is not a text file."))

@@ -112,3 +112,57 @@ class BulkApplicationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.driver_name} ({self.status})"
+
+
+class CalendarKind(models.TextChoices):
+    URL = "url", _("ICS subscription (URL)")
+    ICS = "ics", _("ICS file")
+    CSV = "csv", _("CSV export of an HR tool")
+
+
+class CalendarSource(models.Model):
+    """Where synced private periods come from: an ICS URL for one driver or every driver of an entity,
+    or the file imports (ICS, CSV) of one driver. Only periods recorded in ``SyncedPeriod`` for a
+    source are ever changed or removed by its syncs — never one a manager typed."""
+
+    customer = models.ForeignKey("privacy.Customer", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=3, choices=CalendarKind.choices)
+    label = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("ICS address"), max_length=1000, blank=True)
+    driver_id = models.BigIntegerField(_("driver (Ocean id)"), null=True, blank=True)
+    entity_id = models.BigIntegerField(_("entity (Ocean id)"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_synced_at = models.DateTimeField(_("last sync"), null=True, blank=True)
+    last_result = models.CharField(_("last result"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar source")
+        verbose_name_plural = _("calendar sources")
+        ordering = ["label", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SyncedPeriod(models.Model):
+    """An exceptional period a calendar source created in Ocean (its event ``uid`` → Ocean's id)."""
+
+    source = models.ForeignKey(CalendarSource, on_delete=models.CASCADE, related_name="synced")
+    driver_id = models.BigIntegerField(_("driver (Ocean id)"))
+    uid = models.CharField(max_length=255)
+    period_id = models.BigIntegerField(_("Ocean period id"))
+    label = models.CharField(_("label"), max_length=100)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "driver_id", "uid"], name="one_synced_period_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.driver_id})"

@@ -15,3 +15,11 @@ def bulk_application_run(application_id: int) -> None:
     from privacy.schedules.services.bulk import bulk_run
 
     bulk_run(application_id)
+
+
+@shared_task(ignore_result=True)
+def calendars_resync() -> None:
+    """Re-sync every ICS subscription (beat): only the periods each one created are changed or removed."""
+    from privacy.schedules.services.calendar_sync import sync_all_subscriptions
+
+    sync_all_subscriptions()

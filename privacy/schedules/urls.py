@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from privacy.schedules.views import drivers, periods, templates
+from privacy.schedules.views import calendars, drivers, periods, templates
 
 urlpatterns = [
     path("drivers/", drivers.drivers, name="drivers"),
@@ -23,6 +23,10 @@ urlpatterns = [
         periods.driver_period_delete,
         name="driver_period_delete",
     ),
+    path("drivers/<int:driver_id>/calendar/", calendars.driver_calendar, name="driver_calendar"),
+    path("calendars/", calendars.calendars, name="calendars"),
+    path("calendars/preview/", calendars.calendar_preview, name="calendar_preview"),
+    path("calendars/<int:pk>/sync/", calendars.calendar_sync_now, name="calendar_sync_now"),
     path("holidays/", periods.holidays, name="holidays"),
     path("templates/", templates.templates, name="templates"),
     path("templates/new/", templates.template_edit, name="template_create"),

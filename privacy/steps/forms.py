@@ -59,6 +59,7 @@ class DeclareForm(forms.Form):
     day = forms.DateField()
     private = forms.TypedChoiceField(choices=[*CHOICE, ("none", _("Not declared"))], coerce=_to_choice)
     layout = forms.ChoiceField(choices=[("driver", "driver"), ("vehicle", "vehicle")], required=False)
+    reason = forms.CharField(max_length=500, required=False)  # when the customer's rule asks for one
 
 
 class DayCheckForm(forms.Form):

@@ -1,7 +1,7 @@
 """Routes of this area; names live in the "privacy" namespace (included from privacy/urls.py)."""
 from django.urls import path
 
-from privacy.steps.views import declarations, trips
+from privacy.steps.views import declarations, suggest, trips
 
 urlpatterns = [
     path("trips/", trips.my_trips, name="my_trips"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("drivers/<int:driver_id>/trips/<int:vehicle_id>/<int:step_id>/row/", trips.driver_trip_row,
          name="driver_trip_row"),
     path("vehicles/<int:vehicle_id>/trips/", trips.vehicle_trips, name="vehicle_trips"),
+    path("drivers/<int:driver_id>/suggested-hours/", suggest.suggested_hours, name="suggested_hours"),
     path("declarations/", declarations.declarations, name="declarations"),
     path("declarations/decide/", declarations.declarations_decide, name="declarations_decide"),
     path("declarations/history/", declarations.declaration_history, name="declaration_history"),

@@ -93,6 +93,13 @@ def world(sim, customer, users, manager, driver, admin_user) -> World:
         return make_user("target", role=Role.DRIVER, customer=customer, ocean_individu_id=7003,
                          email="target@example.com").pk
 
+    def calendar_source() -> int:
+        from privacy.schedules.models import CalendarKind, CalendarSource
+
+        # Port 8999 (peers19's range) has no server: "sync now" answers with a message, never a write.
+        return CalendarSource.objects.create(customer=customer, kind=CalendarKind.URL, label="Congés", driver_id=7001,
+                                             url="http://127.0.0.1:8999/none.ics").pk
+
     world = World({
         "report_period": snapshot,
         "driver": lambda: 7001,
@@ -108,6 +115,7 @@ def world(sim, customer, users, manager, driver, admin_user) -> World:
         "report_kind": lambda: world["report_period"] and "driver",
         "run": lambda: OnboardingRun.objects.create(customer=customer, kind=RunKind.CSV, created_by=admin_user).pk,
         "user": target,
+        "calendar_source": calendar_source,
         "uidb64": lambda: "MQ",
         "token": lambda: "x-y",
     })

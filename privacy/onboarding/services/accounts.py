@@ -36,7 +36,8 @@ from privacy.services.ocean import ocean_client
 
 log = logging.getLogger(__name__)
 
-CUSTOMER_FIELDS = ("name", "code_exploitant", "time_zone", "declaration_policy", "declaration_deadline_days")
+CUSTOMER_FIELDS = ("name", "code_exploitant", "time_zone", "declaration_policy", "declaration_deadline_days",
+                   "to_private_policy", "to_private_reason", "to_pro_policy", "to_pro_reason", "strict_mode")
 
 
 # -- customers -----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
@@ -18,6 +18,7 @@ from django.core.cache import cache
 from privacy.models import Customer
 from privacy.ocean import OceanError
 from privacy.services.ocean import ocean_client
+from privacy.steps.services.explain import Explanation, explain
 from privacy.week import DAYS, WeeklySchedule, WeekValidationError
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ class ScheduleClass:
     kind: str
     private_minutes: int = 0
     pro_minutes: int = 0
+    # Why (pieces of the trip and what decided each): for the "Why?" of the pages, never compared.
+    why: Explanation | None = field(default=None, compare=False)
 
     @property
     def touches_private(self) -> bool:
@@ -42,6 +45,7 @@ class ScheduleClass:
 class PrivacyCalendar:
     entries: tuple  # ScheduleEntry of every version (closed ones too)
     periods: tuple[tuple[datetime, datetime], ...]  # exceptional private periods, aware
+    labels: tuple[str, ...] = ()  # their labels, in the same order
 
     def classify(self, start: datetime, end: datetime, tz) -> ScheduleClass:
         if end <= start:
@@ -82,7 +86,7 @@ def _minute(at: datetime, tz) -> int:
 
 
 def calendar_key(customer: Customer, driver_id: int, first: date, last: date) -> str:
-    return f"privacy:v1:calendar:{customer.pk}:{driver_id}:{first.isoformat()}:{last.isoformat()}"
+    return f"privacy:v2:calendar:{customer.pk}:{driver_id}:{first.isoformat()}:{last.isoformat()}"
 
 
 def calendar_start(customer: Customer, driver_id: int, first: date, last: date,
@@ -102,14 +106,16 @@ def calendar_start(customer: Customer, driver_id: int, first: date, last: date,
     window_end = datetime.combine(last, time.min, tzinfo=tz) + timedelta(days=2)
     recurring = submit(lambda: tuple(client.recurring_get(driver_id=driver_id)))
     exceptional = submit(lambda: tuple(
-        (p.start, p.end)
+        (p.start, p.end, p.label or "")
         for p in client.exceptional_list(driver_id=driver_id, start=window_start, end=window_end)
         if p.start is not None and p.end is not None
     ))
 
     def finish() -> PrivacyCalendar | None:
         try:
-            calendar = PrivacyCalendar(entries=recurring.result(), periods=exceptional.result())
+            periods = exceptional.result()
+            calendar = PrivacyCalendar(entries=recurring.result(), periods=tuple((a, b) for a, b, _l in periods),
+                                       labels=tuple(label for _a, _b, label in periods))
         except OceanError as exc:
             log.warning("private hours of driver %s unavailable: %s", driver_id, exc.message)
             return None
@@ -130,7 +136,8 @@ def classify(calendar: PrivacyCalendar | None, start: datetime, end: datetime, t
     if calendar is None:
         return ScheduleClass(UNKNOWN)
     try:
-        return calendar.classify(start, end, tz)
+        found = calendar.classify(start, end, tz)
+        return replace(found, why=explain(calendar.entries, calendar.periods, calendar.labels, start, end, tz))
     except WeekValidationError as exc:  # a slot Ocean sent that the grid cannot read
         log.warning("schedule not readable: %s", exc)
         return ScheduleClass(UNKNOWN)

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from privacy import access
-from privacy.models import Customer, DeclarationPolicy, Role, User
+from privacy.models import Customer, Role, User
 from privacy.services.audit import audit_record
 from privacy.services.fleet import fleet_drivers_visible
 from privacy.services.jobs import job_queue_on_commit
@@ -53,21 +53,31 @@ def deadline_message(deadline) -> str:
     return _("Deadline passed: declaring was possible until %(when)s.") % {"when": when}
 
 
+def strict_message(deadline) -> str:
+    when = date_format(timezone.localtime(deadline, deadline.tzinfo), "DATETIME_FORMAT")
+    return _("Strict logbook: this trip could be changed until %(when)s; nothing changes after that, not even "
+             "by a manager.") % {"when": when}
+
+
 def declaration_request(*, actor: User, customer: Customer, row, private: bool, reason: str = "",
                         on_behalf: bool = False) -> StepDeclaration:
     """Record ``actor``'s choice for the step of ``row`` (a row from services.steps, already
     checked to belong to a driver the actor may see).
 
-    Driver: before the deadline; with the approval policy it waits for a manager. Manager on the
-    driver's behalf: any time, with a reason, straight to Ocean.
+    Driver: before the deadline; the customer's rule for the direction (``Customer.declaration_rule``)
+    says whether it waits for a manager and needs a reason. Manager on the driver's behalf: with a
+    reason, straight to Ocean, any time — except after the deadline in strict logbook mode.
     """
     if row.numero_embarque is None or row.driver_id is None:
         raise DeclarationRefused(_("This trip cannot be declared: its vehicle has no on-board unit."))
-    if not on_behalf and row.deadline_passed:
-        raise DeclarationRefused(deadline_message(row.deadline))
+    if row.deadline_passed and (not on_behalf or customer.strict_mode):
+        raise DeclarationRefused(strict_message(row.deadline) if on_behalf else deadline_message(row.deadline))
     if on_behalf and not reason.strip():
         raise DeclarationRefused(_("Give a reason for declaring on the driver's behalf."))
-    needs_approval = customer.declaration_policy == DeclarationPolicy.APPROVAL and not on_behalf
+    needs_approval, needs_reason = customer.declaration_rule(private) if not on_behalf else (False, False)
+    if needs_reason and not reason.strip():
+        raise DeclarationRefused(_("Give a reason to declare this trip private.") if private else _(
+            "Give a reason to declare this trip professional."))
     target = Status.PENDING if needs_approval else Status.SENT
     now = timezone.now()
     with transaction.atomic():

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from privacy.services.audit import audit_record
 from privacy.steps.models import StepAccessLog, StepDeclaration
 
 
@@ -22,4 +23,8 @@ def steps_purge(*, now=None) -> dict[str, int]:
     count = declarations.count()
     declarations.delete()  # events go with them (CASCADE)
     accesses, _ = StepAccessLog.objects.filter(at__lt=log_cutoff).delete()
-    return {"declarations": count, "access_log": accesses}
+    result = {"declarations": count, "access_log": accesses}
+    # The purge report of the CNIL kit: what was deleted, up to which date (counts only).
+    audit_record(actor=None, action="retention.purge", target=f"{step_cutoff:%Y-%m-%d}/{log_cutoff:%Y-%m-%d}",
+                 after=result)
+    return result

@@ -49,6 +49,12 @@ class DeclarationView:
     rejection_reason: str
     answer: str
     confirmed_private: bool | None
+    # Who and when, for the "Why?" of the row (an override is explained with its author and reason).
+    requested_by: str = ""
+    requested_at: datetime | None = None
+    decided_by: str = ""
+    decided_at: datetime | None = None
+    history: tuple = ()  # every DeclarationEvent, oldest first: no change is ever hidden
 
     @classmethod
     def of(cls, d: StepDeclaration) -> DeclarationView:
@@ -56,7 +62,14 @@ class DeclarationView:
             private=d.private, status=d.status, status_label=str(d.get_status_display()),
             on_behalf=d.on_behalf, reason=d.reason, rejection_reason=d.rejection_reason,
             answer=d.upstream_answer, confirmed_private=d.confirmed_private,
+            requested_by=d.requested_by_label, requested_at=d.requested_at,
+            decided_by=d.decided_by_label, decided_at=d.decided_at, history=tuple(d.events.all()),
         )
+
+    @property
+    def in_force(self) -> bool:
+        """The declaration decides the class (see ``StepFacts.effective_private``)."""
+        return self.status in LIVE or self.confirmed_private is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +91,8 @@ class StepFacts:
     deadline: datetime
     deadline_passed: bool
     can_declare: bool  # this viewer may change the declaration now
+    reason_private: bool  # the driver must give a reason to declare it private (customer rule)
+    reason_pro: bool
     masked: ClassVar[bool] = False
 
     @property
@@ -120,6 +135,8 @@ class StepFacts:
         """Back to "not declared" is possible while nothing of the choice reached Ocean."""
         d = self.declaration
         return d is not None and d.status != DeclarationStatus.SENT and d.confirmed_private is None
+    def private_distance_km(self) -> float:
+        return round(self.private_distance_m / 1000, 1)
 
     @property
     def private_distance_m(self) -> int:
@@ -193,7 +210,9 @@ def _row(*, viewer: User, customer: Customer, fleet: Fleet, raw: RawStep, driver
     ref = access.DriverRef(customer.pk, driver_id, entity_id) if driver_id else None
     owner = ref is not None and access.can_declare_own_steps(viewer, ref)
     declarable = vehicle is not None and vehicle.numero_embarque is not None and ref is not None
-    can_declare = declarable and ((owner and not passed) or access.can_change_driver(viewer, ref))
+    manager = ref is not None and access.can_change_driver(viewer, ref)
+    # Strict logbook mode: after the deadline nothing changes, not even by a manager.
+    can_declare = declarable and ((owner and not passed) or (manager and not (passed and customer.strict_mode)))
     facts = dict(
         vehicle_id=raw.vehicle_id, vehicle_label=vehicle.plate if vehicle else str(raw.vehicle_id),
         numero_embarque=vehicle.numero_embarque if vehicle else None, step_id=raw.step_id,
@@ -202,6 +221,7 @@ def _row(*, viewer: User, customer: Customer, fleet: Fleet, raw: RawStep, driver
         duration_s=raw.duration_s, schedule=schedule,
         declaration=DeclarationView.of(declaration) if declaration else None,
         deadline=deadline, deadline_passed=passed, can_declare=can_declare,
+        reason_private=customer.declaration_rule(True)[1], reason_pro=customer.declaration_rule(False)[1],
     )
     reveal = (ref is not None and access.can_see_private_details(viewer, ref)) or not places_hidden(
         schedule, declaration)

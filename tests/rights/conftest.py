@@ -1,0 +1,1 @@
+from tests.steps.conftest import eager  # noqa: F401 - the fixture, shared
