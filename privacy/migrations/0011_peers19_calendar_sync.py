@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0009_peers19_declaration_rules'),
+        ('privacy', '0010_peers19_declaration_rules'),
     ]
 
     operations = [
