@@ -144,8 +144,8 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = redis_db(REDIS_URL, env.int("REDIS_BROKER_DB", default=0))
     OCEAN_RATELIMIT_REDIS_URL = redis_db(REDIS_URL, env.int("REDIS_RATELIMIT_DB", default=3))
-    # Redis redelivers unacknowledged tasks after this; keep it above the longest task + countdown.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+    # See "Crash safety" below for why this value.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 else:
     CACHES = {
         "default": {
@@ -179,14 +179,38 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# --- Crash safety (issue 15): leases, late acknowledgement, the recovery beat -------------------------
+# Every unit of background work (bulk-run item, report refresh, declaration send) holds a lease in the
+# database (privacy/services/leases.py) renewed every LEASE_TTL_S / 3 s; a killed process stops renewing.
+# The beat task "recover" (every RECOVERY_EVERY_S) finds leases dead for LEASE_TTL_S, settles audit
+# intents left open for AUDIT_INTENT_GRACE_S by re-reading Ocean, and resumes or finishes the work: a
+# crash is repaired within LEASE_TTL_S + RECOVERY_EVERY_S (2 minutes by default).
+# The broker only re-delivers, it never decides: tasks are acknowledged after they ran (ACKS_LATE) and
+# a message whose pool process died is put back at once (REJECT_ON_WORKER_LOST); a re-delivered or
+# duplicate task finds the lease held or the work final and does nothing. Redis re-delivers an
+# unacknowledged message after the visibility timeout: it must exceed the longest run of a healthy
+# task (CELERY_TASK_TIME_LIMIT, 30 min) plus the longest retry countdown (10 min), or a task still
+# running or waiting would be delivered twice; so 1 h. Recovery never waits for it (leases do).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+LEASE_TTL_S = env.int("LEASE_TTL_S", default=60)
+LEASE_HEARTBEAT_THREAD = True
+RECOVERY_EVERY_S = env.float("RECOVERY_EVERY_S", default=60.0)
+# An intent is settled by a re-read only when no request can still be in flight: longer than a write
+# with all its retries (read timeout x (retries + 1)) and the uncertain-write re-checks.
+AUDIT_INTENT_GRACE_S = env.int("AUDIT_INTENT_GRACE_S", default=150)
+# Audit intents must be committed before the write leaves: writing one inside an open transaction is
+# refused (privacy/services/audit.py), except in the in-process chaos bench that runs in one transaction.
+AUDIT_INTENT_IN_TRANSACTION_OK = False
+
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat runs in UTC: crontabs in a DST zone misfire on change days (style.md §4.11).
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "privacy.tasks.beat_heartbeat", "schedule": 60.0, "options": {"expires": 90}},
-    # Steps: re-send declarations still waiting for Ocean (it was down), every 5 minutes.
-    "steps-resend": {"task": "privacy.steps.tasks.declarations_resend", "schedule": 300.0,
-                     "options": {"expires": 240}},
+    # Crash safety: dead leases, open audit intents, declarations still waiting for Ocean (see above).
+    "recover": {"task": "privacy.tasks.recover", "schedule": RECOVERY_EVERY_S,
+                "options": {"expires": RECOVERY_EVERY_S}},
     # Steps: deadline reminders at 07:00 UTC (08:00/09:00 Paris), purge at 02:30 UTC (03:30/04:30 Paris).
     "steps-reminders": {"task": "privacy.steps.tasks.steps_reminders", "schedule": crontab(hour=7, minute=0),
                         "options": {"expires": 3600}},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
@@ -149,6 +150,34 @@ class Cli:
         return json.dumps(self.plain(value), ensure_ascii=False, indent=2)
 
     # -- audit --------------------------------------------------------------------------------
+    _pending = None  # the open audit intent of the write in progress (``audited``)
+
+    @contextmanager
+    def audited(self, action: str, *, driver_id: int | None = None, before: Any = None, after: Any = None):
+        """Audit before write: the intent is recorded before the block sends anything to Ocean; ``audit``
+        completes it. No audit log, no write: a change must never reach Ocean unrecorded."""
+        from privacy.ocean import OceanError, OceanUnavailable
+        from privacy.services.audit import REFUSED, UNKNOWN, audit_write
+
+        stack = ExitStack()
+        try:
+            write = stack.enter_context(audit_write(
+                actor=None, action=action, customer=self.customer, driver_id=driver_id, target=CLI_TARGET,
+                before=self.plain(before), after=self.plain(after)))
+        except DatabaseError as exc:
+            stack.close()
+            raise CliError(_("Nothing was sent to Ocean: the audit log cannot be written (%(error)s).")
+                           % {"error": type(exc).__name__}) from None
+        with stack:
+            self._pending = write
+            try:
+                yield write
+            except OceanError as exc:
+                write.done(UNKNOWN if isinstance(exc, OceanUnavailable) else REFUSED, exc.message)
+                raise
+            finally:
+                self._pending = None
+
     def audit(
         self,
         action: str,
@@ -157,25 +186,16 @@ class Cli:
         before: Any = None,
         after: Any = None,
         upstream_result: str = "ok",
+        applied: bool = True,
     ) -> str | None:
-        """Record a change made from the command line; returns a warning when the log is unusable.
+        """Complete the open intent (``audited``) with what Ocean answered; returns a warning when the log
+        is unusable (the change is already done upstream: a script must not send it again)."""
+        from privacy.services.audit import APPLIED, REFUSED
 
-        The change is already done upstream at this point, so a broken database must not turn it
-        into a failure (a script would send it again): the caller prints the warning instead.
-        """
-        from privacy.services.audit import audit_record
-
+        if self._pending is None:
+            raise RuntimeError(f"cli audit of {action} outside Cli.audited()")
         try:
-            audit_record(
-                actor=None,
-                action=action,
-                customer=self.customer,
-                driver_id=driver_id,
-                target=CLI_TARGET,
-                before=self.plain(before),
-                after=self.plain(after),
-                upstream_result=upstream_result,
-            )
+            self._pending.done(APPLIED if applied else REFUSED, upstream_result, after=self.plain(after))
         except DatabaseError as exc:
             log.warning("cli audit entry not written (%s)", type(exc).__name__)
             return _(

@@ -116,23 +116,17 @@ def declare(cli: Cli, *, vehicle: int, step: int, private: bool) -> dict:
             _("Vehicle %(vehicle)s has no on-board unit number (numeroEmbarque) in Ocean. Nothing was sent.")
             % {"vehicle": vehicle}
         )
-    cli.client.declare_step(
-        code_exploitant=cli.code_exploitant,
-        numero_embarque=found.numero_embarque,
-        step_id=step,
-        private=private,
-    )
     declared = "private" if private else "pro"
     # The step's driver is not known here (the vehicle's current driver may differ): none recorded.
-    warning = cli.audit(
-        "step.declare",
-        after={
-            "vehicle": vehicle,
-            "numero_embarque": found.numero_embarque,
-            "step": step,
-            "declared": declared,
-        },
-    )
+    wanted = {"vehicle": vehicle, "numero_embarque": found.numero_embarque, "step": step, "declared": declared}
+    with cli.audited("step.declare", after=wanted):
+        cli.client.declare_step(
+            code_exploitant=cli.code_exploitant,
+            numero_embarque=found.numero_embarque,
+            step_id=step,
+            private=private,
+        )
+        warning = cli.audit("step.declare")
     return {
         "ok": True,
         "vehicle": vehicle,

@@ -137,16 +137,18 @@ def schedule_set(
     if valid_until is not None and valid_until <= valid_from:
         raise CliError(_("--until must be after --from."))
     before, _entries = _read_week(cli, driver, valid_from)
-    cli.client.recurring_set(
-        driver_id=driver, inner_map=week.to_inner_map(), start=valid_from, end=valid_until
-    )
-    confirmed, entries = _read_week(cli, driver, valid_from)
-    warning = cli.audit(
-        "schedule.set",
-        driver_id=driver,
-        before=before.to_json_days(),
-        after={"week": confirmed.to_json_days(), "valid_from": valid_from, "valid_until": valid_until},
-    )
+    wanted = {"week": week.to_json_days(), "valid_from": valid_from, "valid_until": valid_until}
+    with cli.audited("schedule.set", driver_id=driver, before=before.to_json_days(), after=wanted):
+        cli.client.recurring_set(
+            driver_id=driver, inner_map=week.to_inner_map(), start=valid_from, end=valid_until
+        )
+        confirmed, entries = _read_week(cli, driver, valid_from)
+        warning = cli.audit(
+            "schedule.set",
+            after={**wanted, "week": confirmed.to_json_days()},
+            upstream_result="confirmed" if confirmed == week else "not confirmed: Ocean reads back another week",
+            applied=confirmed == week,
+        )
     if confirmed != week:
         raise CliError(
             _(
@@ -178,12 +180,12 @@ def schedule_delete(cli: Cli, *, driver: int, slot: int) -> dict:
             % {"slot": slot, "driver": driver}
         )
     before = WeeklySchedule.from_entries(entries, at=cli.now)
-    cli.client.recurring_delete(driver_id=driver, slot_ids=[slot])
-    cli.now = timezone.now()  # Ocean starts the remaining slots' version at the moment of the DELETE
-    after, entries = _read_week(cli, driver, cli.now)
-    warning = cli.audit(
-        "schedule.delete_slot", driver_id=driver, before=before.to_json_days(), after=after.to_json_days()
-    )
+    with cli.audited("schedule.delete_slot", driver_id=driver, before=before.to_json_days(),
+                     after={"slot": _slot(cli, target)}):
+        cli.client.recurring_delete(driver_id=driver, slot_ids=[slot])
+        cli.now = timezone.now()  # Ocean starts the remaining slots' version at the moment of the DELETE
+        after, entries = _read_week(cli, driver, cli.now)
+        warning = cli.audit("schedule.delete_slot", after=after.to_json_days())
     return {
         "driver": driver,
         "deleted": _slot(cli, target),
@@ -241,9 +243,20 @@ def periods_add(
     period_end = cli.instant(end, "--to")
     if period_end <= period_start:
         raise CliError(_("--to must be after --from."))
-    cli.client.exceptional_add(
-        driver_id=driver, start=period_start, end=period_end, label=label, update_id=update
-    )
+    action = "period.update" if update else "period.add"
+    with cli.audited(action, driver_id=driver, after={"label": label, "start": period_start, "end": period_end}):
+        cli.client.exceptional_add(
+            driver_id=driver, start=period_start, end=period_end, label=label, update_id=update
+        )
+        stored, warning = _period_stored(cli, driver, label, period_start, period_end, update)
+    if stored is None:
+        raise CliError(
+            _("Ocean accepted the period but does not list it yet; check with `ocean periods list`.")
+        )
+    return {"driver": driver, "period": _period(cli, stored), "warning": warning}
+
+
+def _period_stored(cli: Cli, driver: int, label: str, period_start, period_end, update: int | None):
     # Read back the window to print what Ocean stored (the id is needed to update or delete it).
     found = cli.client.exceptional_list(driver_id=driver, start=period_start, end=period_end)
     second = timedelta(seconds=1)  # Ocean keeps whole seconds
@@ -261,22 +274,20 @@ def periods_add(
     stored = max(matches, key=lambda p: p.delete_id or 0) if matches else None
     warning = cli.audit(
         "period.update" if update else "period.add",
-        driver_id=driver,
         after={
             "label": label,
             "start": period_start,
             "end": period_end,
             "id": stored.delete_id if stored else update,
         },
+        upstream_result="confirmed" if stored else "not listed yet",
+        applied=stored is not None,
     )
-    if stored is None:
-        raise CliError(
-            _("Ocean accepted the period but does not list it yet; check with `ocean periods list`.")
-        )
-    return {"driver": driver, "period": _period(cli, stored), "warning": warning}
+    return stored, warning
 
 
 def periods_delete(cli: Cli, *, period: int) -> dict:
-    cli.client.exceptional_delete(extension_id=period)
-    warning = cli.audit("period.delete", before={"id": period})
+    with cli.audited("period.delete", before={"id": period}):
+        cli.client.exceptional_delete(extension_id=period)
+        warning = cli.audit("period.delete")
     return {"deleted": period, "warning": warning}

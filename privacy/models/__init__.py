@@ -7,8 +7,9 @@ dependency between areas stays visible to the import contracts (see pyproject.to
 from .accounts import Customer, DeclarationPolicy, Role, User
 from .audit import AuditEntry
 from .idempotency import IdempotentRequest
+from .lease import Lease
 
-__all__ = ["AuditEntry", "Customer", "DeclarationPolicy", "IdempotentRequest", "Role", "User"]
+__all__ = ["AuditEntry", "Customer", "DeclarationPolicy", "IdempotentRequest", "Lease", "Role", "User"]
 
 from privacy.onboarding import models as onboarding_models  # noqa: E402,F401
 from privacy.reports import models as reports_models  # noqa: E402,F401

@@ -19,7 +19,7 @@ def backoff(retries: int, retry_after: float | None = None) -> int:
     return int(max(retry_after or 0, random.uniform(delay / 2, delay)))
 
 
-@shared_task(bind=True, ignore_result=True, max_retries=MAX_RETRIES, acks_late=True)
+@shared_task(bind=True, ignore_result=True, max_retries=MAX_RETRIES)
 def refresh_report(self, refresh_id: int) -> None:
     try:
         ingest.run_refresh(refresh_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+@shared_task(ignore_result=True)  # acks_late, reject_on_worker_lost: settings ("Crash safety")
 def bulk_application_run(application_id: int) -> None:
     """Apply a template or holidays to the job's pending drivers, one by one, recording each result.
 

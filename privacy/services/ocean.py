@@ -32,6 +32,17 @@ __all__ = [
     "ocean_error_coded", "ocean_error_message", "ocean_error_reason", "to_utc_from_local",
 ]
 
+class AuditedOceanClient(OceanClient):
+    """The client services use: every write needs an open audit intent first (issue 15, "audit before
+    write"; privacy/services/audit.py). Reads are free. The client package itself stays Django-free."""
+
+    def _write(self, method: str, path: str, *, idempotent: bool, **kw) -> None:
+        from privacy.services.audit import write_allowed
+
+        write_allowed(method, path)
+        super()._write(method, path, idempotent=idempotent, **kw)
+
+
 _clients: dict[tuple[int | None, str], OceanClient] = {}
 _lock = threading.Lock()
 
@@ -75,7 +86,7 @@ def ocean_client(customer=None) -> OceanClient:
     with _lock:
         client = _clients.get((customer_id, tz))
         if client is None:
-            client = OceanClient(
+            client = AuditedOceanClient(
                 ocean_config(customer_id=customer_id),
                 token_store=cache,
                 rate_limiter=_rate_limiter(),

@@ -8,7 +8,7 @@ from privacy.steps.services.send import SendLater
 
 # SendLater = Ocean unreachable or another sender busy: retried with backoff and jitter. After the
 # last retry the row simply stays "sent" and `declarations_resend` picks it up (nothing is lost).
-@shared_task(ignore_result=True, acks_late=True, autoretry_for=(SendLater,), retry_backoff=15,
+@shared_task(ignore_result=True, autoretry_for=(SendLater,), retry_backoff=15,
              retry_backoff_max=600, retry_jitter=True, max_retries=6)
 def declaration_send(declaration_id: int) -> str:
     from privacy.steps.services.send import declaration_send as send

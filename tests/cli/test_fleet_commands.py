@@ -111,7 +111,7 @@ def test_declare_sends_the_vehicles_numero_embarque_and_records_an_audit_entry(o
     assert sim.state.store.declarations()[(numero, step_id)] is True
     ocean("declare", "--vehicle", 5002, "--step", step_id, "--pro")
     assert sim.state.store.declarations()[(numero, step_id)] is False
-    assert AuditEntry.objects.filter(action="step.declare", customer=customer).count() == 2
+    assert AuditEntry.objects.filter(action="step.declare", customer=customer, phase="outcome").count() == 2
 
 
 def test_declare_uses_the_customer_rows_operator_code(ocean, sim, customer):

@@ -53,7 +53,7 @@ def test_set_sends_the_week_reads_it_back_and_prints_the_confirmed_week(ocean, s
     assert result["week"] == expected
     assert active_week(7002) == expected  # what the simulator now serves
     assert result["valid_until"] is None
-    entry = AuditEntry.objects.get(action="schedule.set")
+    entry = AuditEntry.objects.get(action="schedule.set", phase="outcome")
     assert entry.driver_id == 7002 and entry.customer == customer and entry.target == "manage.py ocean"
     assert entry.before["LUNDI"] == DEFAULT_WEEKDAY and entry.after["week"] == expected
 

@@ -16,6 +16,7 @@ from privacy.reports.services import ingest as reports_ingest
 from privacy.reports.services.ingest import request_refresh, run_refresh
 from privacy.reports.services.queries import current_snapshot
 from privacy.reports.tasks import MAX_RETRIES, refresh_report
+from privacy.services.audit import audit_write
 from privacy.services.ocean import ocean_client
 
 from .conftest import make_snapshot, previous_month, row, sim_steps
@@ -75,8 +76,9 @@ def test_a_declaration_then_a_refresh_moves_exactly_that_steps_distance_from_pro
     vehicle_before = rows_of(before, "vehicle")[vehicle.id]
     others_before = {k: (r.private_m, r.pro_m) for k, r in rows_of(before, "driver").items() if k != 7001}
 
-    ocean_client(customer).declare_step(step_id=step.id, numero_embarque=vehicle.numero_embarque,
-                                        code_exploitant=customer.code_exploitant, private=True)
+    with audit_write(actor=None, action="declaration.send", customer=customer):  # no write leaves unaudited
+        ocean_client(customer).declare_step(step_id=step.id, numero_embarque=vehicle.numero_embarque,
+                                            code_exploitant=customer.code_exploitant, private=True)
     refresh_now(customer, period)
     after = current_snapshot(customer, period)
     assert after.pk != before.pk

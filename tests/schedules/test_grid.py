@@ -28,7 +28,8 @@ def test_saving_a_painted_grid_puts_exactly_that_week_in_the_simulator(sim, logi
 
 def test_a_saved_grid_is_audited_with_before_after_and_the_upstream_result(sim, login, manager, lunch_week):
     login(manager).post("/drivers/7001/", grid_post(lunch_week, action="save"))
-    entry = AuditEntry.objects.get(action="schedule.set", driver_id=7001)
+    entry = AuditEntry.objects.get(action="schedule.set", driver_id=7001, phase="outcome")
+    assert entry.intent.phase == "intent" and entry.intent.at <= entry.at and entry.outcome == "applied"
     assert entry.actor == manager
     assert entry.before == DEFAULT_WEEK.to_json_days()
     assert entry.after["week"] == lunch_week.to_json_days()
@@ -146,7 +147,7 @@ def test_clearing_every_private_hour_uses_the_delete_endpoint(sim, login, manage
     sent = writes(sim)
     assert "DELETE vieprivee/v1/horairesViePriveeRecurrentesIndividu" in sent
     assert "POST vieprivee/v1/horairesViePriveeRecurrentesIndividu" not in sent
-    assert AuditEntry.objects.get(action="schedule.delete").upstream_result == "confirmed (delete)"
+    assert AuditEntry.objects.get(action="schedule.delete", phase="outcome").upstream_result == "confirmed (delete)"
 
 
 def test_saving_the_same_week_again_sends_no_write(sim, login, manager):

@@ -23,7 +23,7 @@ def test_a_whole_day_period_runs_from_local_midnight_to_the_next(sim, login, man
     assert response.status_code == 302
     start = datetime(2027, 12, 25, tzinfo=PARIS).astimezone(UTC)
     assert sim_periods(sim, 7001) == [("NOEL", start, start + timedelta(days=1))]
-    entry = AuditEntry.objects.get(action="period.add")
+    entry = AuditEntry.objects.get(action="period.add", phase="outcome")
     assert entry.upstream_result == "confirmed" and entry.after["label"] == "NOEL"
 
 
@@ -109,7 +109,7 @@ def test_deleting_a_future_period(sim, login, manager, customer):
     response = client.post(f"/drivers/7001/periods/{period.id}/delete/", {"confirm": "yes"})
     assert response.status_code == 302
     assert sim_periods(sim, 7001) == []
-    assert AuditEntry.objects.get(action="period.delete").upstream_result == "confirmed"
+    assert AuditEntry.objects.get(action="period.delete", phase="outcome").upstream_result == "confirmed"
 
 
 def test_a_period_of_another_driver_cannot_be_deleted_through_this_driver(sim, login, manager, customer):
@@ -131,7 +131,7 @@ def test_updating_a_future_period(sim, login, manager, customer):
     assert response.status_code == 302
     start = datetime(2027, 7, 5, tzinfo=PARIS).astimezone(UTC)
     assert sim_periods(sim, 7001) == [("Congés été", start, datetime(2027, 7, 17, tzinfo=PARIS).astimezone(UTC))]
-    assert AuditEntry.objects.get(action="period.update").before["label"] == "Congés"
+    assert AuditEntry.objects.get(action="period.update", phase="outcome").before["label"] == "Congés"
 
 
 def test_an_upstream_failure_keeps_the_input_and_explains(sim, login, manager):

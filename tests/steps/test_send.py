@@ -87,15 +87,17 @@ def test_a_change_during_a_send_is_sent_after_it_and_wins(sim, driver, customer,
 
 
 def test_a_second_sender_waits_for_the_first(sim, driver, customer, django_capture_on_commit_callbacks):
-    from django.core.cache import cache
+    from privacy.services.leases import lease_release, lease_take
 
     row = find_row(customer, driver, kind="pro")
     with django_capture_on_commit_callbacks(execute=False):
         d = choose(driver, customer, row, True)
-    cache.add(f"privacy:v1:declaration-send:{d.pk}", 1, 60)
+    first = lease_take("declaration", d.pk)  # a live sender (this process) holds the declaration
     with pytest.raises(SendLater):
         declaration_send(d.pk)
     assert calls(sim, DECLARE) == 0
+    lease_release(first)
+    assert declaration_send(d.pk) == "confirmed" and calls(sim, DECLARE) == 1
 
 
 def test_a_refusal_by_ocean_is_final_and_shown(sim, driver, customer, monkeypatch,

@@ -28,6 +28,7 @@ from privacy.reports.services.parse import AnalysisSurvey, MalformedAnalysis, Pa
 from privacy.reports.services.periods import Period, period_of
 from privacy.services.audit import audit_record
 from privacy.services.jobs import job_queue_on_commit
+from privacy.services.leases import lease_is_live, lease_of, lease_wait, lease_waiting, leased
 from privacy.services.ocean import ocean_client, ocean_error_reason
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 LOCK_TTL = 45 * 60  # longer than a refresh with all its retries
 STALE_AFTER = timedelta(hours=1)  # an active refresh older than this died with its worker
 BATCH = 1000
+LEASE = "report-refresh"
+MAX_ATTEMPTS = 3  # worker deaths during one refresh before it is failed (the old figures are kept)
 MODES = (("BY_DRIVER_WITH_HORAIRE_SYNTHESIS", 5, 45), ("BY_VEHICLE_WITH_HORAIRE_SYNTHESIS", 50, 90))
 
 
@@ -88,16 +91,47 @@ def fail_refresh(refresh: ReportRefresh, message: str) -> None:
 
 
 def note_retry(refresh: ReportRefresh, seconds: int, attempt: int, attempts: int) -> None:
+    # The task comes back by itself after ``seconds``: recovery waits that long (plus one TTL) first.
+    lease_wait(LEASE, refresh.pk, seconds=seconds + settings.LEASE_TTL_S)
     _progress(refresh, refresh.progress,
               _("Ocean is unavailable; new try in %(s)s s (%(n)s of %(m)s).")
               % {"s": seconds, "n": attempt, "m": attempts})
 
 
 def run_refresh(refresh_id: int) -> None:
-    """Do the refresh. Raises OceanUnavailable (the task retries); records any other failure."""
+    """Do the refresh under its lease. Raises OceanUnavailable (the task retries); records any other failure."""
     refresh = ReportRefresh.objects.select_related("customer").get(pk=refresh_id)
     if refresh.status in (ReportRefresh.Status.DONE, ReportRefresh.Status.FAILED):
         return  # a redelivered task: the work is over
+    with leased(LEASE, refresh_id) as lease:
+        if lease is not None:  # else a live worker is on it (a redelivered or duplicate task)
+            _run(refresh)
+
+
+def refresh_recover() -> dict[str, int]:
+    """Beat: an active refresh whose worker died is queued again, or failed after MAX_ATTEMPTS takes; one
+    queued but never started is queued again. The page always ends in "done" or "failed"."""
+    counts = {"refresh_requeued": 0, "refresh_failed": 0}
+    grace = timedelta(seconds=settings.LEASE_TTL_S)
+    for refresh in ReportRefresh.objects.filter(status__in=ReportRefresh.ACTIVE).select_related("customer"):
+        lease = lease_of(LEASE, refresh.pk)
+        just_queued = lease is None and refresh.created_at > timezone.now() - grace
+        if lease_is_live(lease) or lease_waiting(lease) or just_queued:
+            continue
+        if lease is not None and lease.attempts >= MAX_ATTEMPTS:
+            fail_refresh(refresh, _("The worker stopped %(n)s times during this refresh; the previous figures "
+                                    "are kept.") % {"n": lease.attempts})
+            counts["refresh_failed"] += 1
+            continue
+        _progress(refresh, 0, _("Interrupted; starting again…"), status=ReportRefresh.Status.QUEUED)
+        lease_wait(LEASE, refresh.pk, seconds=2 * settings.LEASE_TTL_S)  # one re-queue per beat, not more
+        job_queue_on_commit("privacy.reports.tasks.refresh_report", refresh.pk)
+        counts["refresh_requeued"] += 1
+    return counts
+
+
+def _run(refresh: ReportRefresh) -> None:
+    refresh_id = refresh.pk
     customer, period = refresh.customer, period_of(refresh)
     as_of = timezone.now()
     _progress(refresh, 5, _("Asking Ocean for the driver analysis…"),

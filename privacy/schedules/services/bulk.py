@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from privacy import access
 from privacy.access import DriverRef
-from privacy.models import Customer, User
+from privacy.models import Customer, Lease, User
 from privacy.schedules.models import (
     BulkApplication,
     BulkApplicationItem,
@@ -33,11 +34,13 @@ from privacy.schedules.services.weekly import ScheduleError, schedule_save
 from privacy.services.audit import audit_record
 from privacy.services.fleet import FleetDriver, fleet_get
 from privacy.services.jobs import job_queue_on_commit
+from privacy.services.leases import lease_held, lease_is_live, lease_of, lease_release, lease_take, leased
 from privacy.services.stored_text import coded
 from privacy.week import WeeklySchedule
 
-# An item left "running" this long belongs to a worker that died: it may be taken again.
-STALE_AFTER = timedelta(minutes=10)
+# A driver whose processing killed its worker this many times is failed instead of tried again.
+MAX_ATTEMPTS = 3
+APP_LEASE, ITEM_LEASE = "bulk", "bulk-item"
 
 
 def _enqueue(application: BulkApplication) -> None:
@@ -119,15 +122,61 @@ def bulk_visible(user: User, customer: Customer, limit: int = 10) -> list[BulkAp
     return [a for a in recent if access.can_change_drivers(user, bulk_drivers(a))][:limit]
 
 
-def _claim_next(application: BulkApplication) -> BulkApplicationItem | None:
-    """Take one pending item for this process; None when nothing is left to take."""
+def _claim_next(application: BulkApplication) -> tuple[BulkApplicationItem, Lease] | None:
+    """Take one pending item for this process, lease first (so a "running" item always has a lease to
+    look at); None when nothing is left to take."""
     for item_id in application.items.filter(status=ItemStatus.PENDING).values_list("pk", flat=True)[:20]:
+        lease = lease_take(ITEM_LEASE, item_id)
+        if lease is None:
+            continue
         taken = BulkApplicationItem.objects.filter(pk=item_id, status=ItemStatus.PENDING).update(
             status=ItemStatus.RUNNING, attempts=F("attempts") + 1, updated_at=timezone.now()
         )
         if taken:
-            return BulkApplicationItem.objects.get(pk=item_id)
+            return BulkApplicationItem.objects.get(pk=item_id), lease
+        lease_release(lease)
     return None
+
+
+def bulk_reset_dead_items(application: BulkApplication) -> int:
+    """Items "running" whose worker died: back to the queue, or failed after MAX_ATTEMPTS takes."""
+    count = 0
+    for item in application.items.filter(status=ItemStatus.RUNNING):
+        if lease_is_live(lease_of(ITEM_LEASE, item.pk)):
+            continue
+        if item.attempts >= MAX_ATTEMPTS:
+            fields = {"status": ItemStatus.FAILED, "message": coded(gettext_noop(
+                "The worker stopped %(n)s times on this driver: check the driver's schedule, then retry."
+            ), n=item.attempts)}
+        else:
+            fields = {"status": ItemStatus.PENDING}
+        count += BulkApplicationItem.objects.filter(pk=item.pk, status=ItemStatus.RUNNING).update(
+            updated_at=timezone.now(), **fields)
+    return count
+
+
+def bulk_recover() -> dict[str, int]:
+    """Beat: every unfinished job without a live worker is resumed (or closed when nothing is left)."""
+    done = resumed = 0
+    grace = timezone.now() - timedelta(seconds=settings.LEASE_TTL_S)
+    for application in BulkApplication.objects.filter(status=BulkStatus.RUNNING):
+        lease = lease_of(APP_LEASE, application.pk)
+        if lease_is_live(lease) or (lease is None and application.created_at > grace):
+            continue  # a worker is on it, or the job was queued a moment ago
+        bulk_reset_dead_items(application)
+        if _finish(application):
+            done += 1
+        else:
+            _enqueue(application)
+            resumed += 1
+    return {"bulk_done": done, "bulk_resumed": resumed}
+
+
+def _finish(application: BulkApplication) -> bool:
+    if application.items.filter(status__in=[ItemStatus.PENDING, ItemStatus.RUNNING]).exists():
+        return False
+    BulkApplication.objects.filter(pk=application.pk).update(status=BulkStatus.DONE)
+    return True
 
 
 def _apply_template(application: BulkApplication, item: BulkApplicationItem) -> tuple[str, str]:
@@ -145,6 +194,9 @@ def _apply_template(application: BulkApplication, item: BulkApplicationItem) -> 
         action="template.apply",
     )
     if not outcome.changed:
+        if item.attempts > 1:  # an earlier take was interrupted: its write may be what is read now
+            again = gettext_noop("Confirmed by Ocean (checked again after an interruption).")
+            return ItemStatus.CONFIRMED, coded(again)
         return ItemStatus.SKIPPED, coded(gettext_noop("Already up to date."))
     return ItemStatus.CONFIRMED, coded(gettext_noop("Confirmed by Ocean."))
 
@@ -173,19 +225,24 @@ def bulk_process_item(application: BulkApplication, item: BulkApplicationItem) -
 
 
 def bulk_run(application_id: int) -> None:
-    """Work through the job's pending drivers, then mark it done (idempotent, safe to run twice)."""
+    """Work through the job's pending drivers, then mark it done (idempotent, safe to run twice).
+
+    The job's lease (one runner at a time) and each driver's lease (taken before the row says
+    "running") let ``bulk_recover`` tell a dead worker from a busy one."""
     application = (
         BulkApplication.objects.select_related("customer", "created_by").filter(pk=application_id).first()
     )
     if application is None:
         return
-    application.items.filter(status=ItemStatus.RUNNING, updated_at__lt=timezone.now() - STALE_AFTER).update(
-        status=ItemStatus.PENDING
-    )
-    while (item := _claim_next(application)) is not None:
-        bulk_process_item(application, item)
-    if not application.items.filter(status__in=[ItemStatus.PENDING, ItemStatus.RUNNING]).exists():
-        BulkApplication.objects.filter(pk=application.pk).update(status=BulkStatus.DONE)
+    with leased(APP_LEASE, application.pk) as lease:
+        if lease is None:
+            return  # a live worker runs this job (a redelivered or duplicate task)
+        bulk_reset_dead_items(application)
+        while (claimed := _claim_next(application)) is not None:
+            item, item_lease = claimed
+            with lease_held(item_lease):
+                bulk_process_item(application, item)
+        _finish(application)
 
 
 def bulk_retry_failed(application: BulkApplication, *, actor: User) -> int:

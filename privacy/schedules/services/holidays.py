@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 import holidays
 from django.utils import timezone
@@ -20,8 +21,8 @@ from privacy.models import Customer, User
 from privacy.ocean import OceanError
 from privacy.ocean.dates import to_utc_from_local
 from privacy.schedules.services.periods import periods_forget, periods_list
-from privacy.schedules.services.weekly import ScheduleError
-from privacy.services.audit import audit_record
+from privacy.schedules.services.weekly import ScheduleError, failure_error, verdict_after
+from privacy.services.audit import APPLIED, REFUSED, UNKNOWN, Write, audit_write
 from privacy.services.ocean import ocean_client, ocean_error_message
 from privacy.services.stored_text import coded, coded_join, shown
 
@@ -91,47 +92,57 @@ def holidays_add(
         else:
             wanted.append((holiday, start, end))
     client = ocean_client(customer)
-    try:
-        for holiday, start, end in wanted:
-            client.exceptional_add(driver_id=driver_id, start=start, end=end, label=holiday.name)
-            added.append(holiday.name)
-        periods_forget(customer, driver_id)
-        confirmed = (
-            {(p.label, p.start) for p in periods_list(customer, driver_id, fresh=True)} if wanted else set()
-        )
-    except OceanError as exc:
-        periods_forget(customer, driver_id)
-        if added:
-            audit_record(
-                actor=actor,
-                action="period.add",
-                customer=customer,
-                driver_id=driver_id,
-                target=_("public holidays"),
-                after=added,
-                upstream_result="partly sent before a failure",
-            )
-        audit_record(
-            actor=actor,
-            action="period.add",
-            customer=customer,
-            driver_id=driver_id,
-            target=_("public holidays"),
-            after=[h.name for h, _s, _e in wanted if h.name not in added],
-            upstream_result=f"failed: {exc.message}",
-        )
-        raise ScheduleError(ocean_error_message(exc)) from exc
-    missing = [h.name for h, start, _e in wanted if (h.name, start) not in confirmed]
-    if added:
-        audit_record(
-            actor=actor,
-            action="period.add",
-            customer=customer,
-            driver_id=driver_id,
-            target=_("public holidays"),
-            after=added,
-            upstream_result="confirmed" if not missing else f"not confirmed: {', '.join(missing)}",
-        )
+    sent: list[tuple[Holiday, datetime, Write]] = []  # written, waiting for the read-back
+    for holiday, start, end in wanted:
+        with audit_write(actor=actor, action="period.add", customer=customer, driver_id=driver_id,
+                         target=holiday.name, after=_wanted(holiday, start, end)) as write:
+            try:
+                client.exceptional_add(driver_id=driver_id, start=start, end=end, label=holiday.name)
+            except OceanError as exc:
+                # Not idempotent: it may have been applied anyway; re-read before saying either way.
+                periods_forget(customer, driver_id)
+                verdict = verdict_after(exc, partial(_is_listed, customer, driver_id, holiday.name, start))
+                if verdict != APPLIED:
+                    write.done(UNKNOWN if verdict == UNKNOWN else REFUSED,
+                               f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}")
+                    _confirm(customer, driver_id, sent)
+                    raise failure_error(exc, verdict) from exc
+        sent.append((holiday, start, write))
+        added.append(holiday.name)
+    missing = _confirm(customer, driver_id, sent)
     if missing:
         raise ScheduleError(_("Ocean accepted but does not list: %(names)s") % {"names": ", ".join(missing)})
     return HolidaysResult(added=added, present=present, past=past)
+
+
+def _wanted(holiday: Holiday, start: datetime, end: datetime) -> dict:
+    return {"label": holiday.name, "start": start.isoformat(), "end": end.isoformat()}
+
+
+def _is_listed(customer: Customer, driver_id: int, label: str, start: datetime) -> bool:
+    return (label, start) in _listed(customer, driver_id)
+
+
+def _listed(customer: Customer, driver_id: int) -> set[tuple[str, datetime]]:
+    return {(p.label, p.start) for p in periods_list(customer, driver_id, fresh=True)}
+
+
+def _confirm(customer: Customer, driver_id: int, sent: list[tuple[Holiday, datetime, Write]]) -> list[str]:
+    """One read-back completes the intents of the holidays sent; returns the names Ocean does not list.
+
+    When even the read-back fails the intents stay open: the recovery task re-reads them later."""
+    if not sent:
+        return []
+    periods_forget(customer, driver_id)
+    try:
+        listed = _listed(customer, driver_id)
+    except OceanError as exc:
+        raise ScheduleError(ocean_error_message(exc)) from exc
+    missing = []
+    for holiday, start, write in sent:
+        if (holiday.name, start) in listed:
+            write.done(APPLIED, "confirmed")
+        else:
+            missing.append(holiday.name)
+            write.done(REFUSED, "not confirmed: not in Ocean's list")
+    return missing

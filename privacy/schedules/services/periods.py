@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -24,7 +23,7 @@ from privacy.schedules.services.weekly import (
     failure_error,
     verdict_after,
 )
-from privacy.services.audit import audit_record
+from privacy.services.audit import REFUSED, audit_write
 from privacy.services.concurrency import check_version, remember
 from privacy.services.ocean import ocean_client, ocean_error_message
 from privacy.services.uncertain import APPLIED, UNKNOWN
@@ -155,39 +154,39 @@ def period_save(
     period_check(periods, start=start, end=end, now=now, exclude_id=update_id)
     action = "period.update" if update_id is not None else "period.add"
     wanted = {"label": label, "start": start.isoformat(), "end": end.isoformat()}
-    # Every outcome below is audited with the same who / what / before.
-    record = partial(audit_record, actor=actor, action=action, customer=customer, driver_id=driver_id,
-                     target=label, before=before.to_json() if before else None)
-    try:
-        ocean_client(customer).exceptional_add(
-            driver_id=driver_id, start=start, end=end, label=label, update_id=update_id
-        )
-        periods_forget(customer, driver_id)
-        after = periods_list(customer, driver_id, fresh=True)
-    except OceanError as exc:
-        # Not idempotent: never resend blindly. Re-read; the period is there or it is not.
-        periods_forget(customer, driver_id)
-        after = []
-
-        def applied() -> bool:
-            after[:] = periods_list(customer, driver_id, fresh=True)
-            return _matching(after, label, start, end) is not None
-
-        verdict = verdict_after(exc, applied)
-        if verdict != APPLIED:
-            record(after=wanted,
-                   upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}")
-            raise failure_error(exc, verdict) from exc
-    saved = _matching(after, label, start, end)
-    if saved is None:
-        record(after=wanted, upstream_result="not confirmed: the period is not in Ocean's list")
-        raise ScheduleError(
-            _(
-                "Ocean accepted the request but the period does not appear in its list. "
-                "Check the list below before trying again."
+    # The intent is committed before anything leaves; every way out below completes it once.
+    with audit_write(actor=actor, action=action, customer=customer, driver_id=driver_id, target=label,
+                     before=before.to_json() if before else None, after=wanted) as write:
+        try:
+            ocean_client(customer).exceptional_add(
+                driver_id=driver_id, start=start, end=end, label=label, update_id=update_id
             )
-        )
-    record(after=saved.to_json(), upstream_result="confirmed")
+            periods_forget(customer, driver_id)
+            after = periods_list(customer, driver_id, fresh=True)
+        except OceanError as exc:
+            # Not idempotent: never resend blindly. Re-read; the period is there or it is not.
+            periods_forget(customer, driver_id)
+            after = []
+
+            def applied() -> bool:
+                after[:] = periods_list(customer, driver_id, fresh=True)
+                return _matching(after, label, start, end) is not None
+
+            verdict = verdict_after(exc, applied)
+            if verdict != APPLIED:
+                write.done(UNKNOWN if verdict == UNKNOWN else REFUSED,
+                           f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}")
+                raise failure_error(exc, verdict) from exc
+        saved = _matching(after, label, start, end)
+        if saved is None:
+            write.done(REFUSED, "not confirmed: the period is not in Ocean's list")
+            raise ScheduleError(
+                _(
+                    "Ocean accepted the request but the period does not appear in its list. "
+                    "Check the list below before trying again."
+                )
+            )
+        write.done(APPLIED, "confirmed", after=saved.to_json())
     return saved
 
 
@@ -207,19 +206,20 @@ def period_delete(*, actor: User | None, customer: Customer, driver_id: int, per
     """Delete a period entirely in the future (checked again here, never sent otherwise)."""
     if period.state(timezone.now()) != "future":
         raise ScheduleError(_("Only a period entirely in the future can be deleted: Ocean never changes the past."))
-    record = partial(audit_record, actor=actor, action="period.delete", customer=customer, driver_id=driver_id,
-                     target=period.label, before=period.to_json())
-    try:
-        ocean_client(customer).exceptional_delete(extension_id=period.id)
-        periods_forget(customer, driver_id)
-        gone = period_find(customer, driver_id, period.id, fresh=True) is None
-    except OceanError as exc:
-        periods_forget(customer, driver_id)
-        verdict = verdict_after(exc, lambda: period_find(customer, driver_id, period.id, fresh=True) is None)
-        if verdict != APPLIED:
-            record(upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}")
-            raise failure_error(exc, verdict) from exc
-        gone = True
-    record(upstream_result="confirmed" if gone else "not confirmed: still listed")
+    with audit_write(actor=actor, action="period.delete", customer=customer, driver_id=driver_id,
+                     target=period.label, before=period.to_json()) as write:
+        try:
+            ocean_client(customer).exceptional_delete(extension_id=period.id)
+            periods_forget(customer, driver_id)
+            gone = period_find(customer, driver_id, period.id, fresh=True) is None
+        except OceanError as exc:
+            periods_forget(customer, driver_id)
+            verdict = verdict_after(exc, lambda: period_find(customer, driver_id, period.id, fresh=True) is None)
+            if verdict != APPLIED:
+                write.done(UNKNOWN if verdict == UNKNOWN else REFUSED,
+                           f"{'outcome unknown' if verdict == UNKNOWN else 'failed'}: {exc.message}")
+                raise failure_error(exc, verdict) from exc
+            gone = True
+        write.done(APPLIED if gone else REFUSED, "confirmed" if gone else "not confirmed: still listed")
     if not gone:
         raise ScheduleError(_("Ocean accepted the deletion but still lists the period."))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from itertools import groupby
 
 from django.core.cache import cache
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_noop
 from privacy.models import Customer, User
 from privacy.ocean import OceanError
 from privacy.ocean.errors import OceanRejected, OceanUnavailable
-from privacy.services.audit import audit_record
+from privacy.services.audit import REFUSED, audit_write
 from privacy.services.concurrency import check_version, remember
 from privacy.services.ocean import ocean_client, ocean_error_coded, ocean_error_message
 from privacy.services.stored_text import coded, shown
@@ -220,7 +219,7 @@ def schedule_save(
 
     Nothing is sent when ``week`` is what the cached schedule (the one the page showed) already holds.
     Otherwise re-reads the schedule first (ids and versions change under us), writes only when something
-    differs, reads back and compares. Every attempted write is audited with what Ocean answered.
+    differs, reads back and compares. Every write is audited before it leaves (intent) and after (outcome).
     Raises ScheduleError with a user-facing message; nothing is reported as saved unless confirmed.
     ``base_version`` (from ``schedule_version``): EditConflict when Ocean no longer holds what the form showed.
     """
@@ -252,49 +251,47 @@ def schedule_save(
     if before == week and valid_until is None:
         return SaveOutcome(before=before, confirmed=before, changed=False, start=start)
     method = "delete" if empty_now else "post"
-    # Every outcome below is audited with the same who / what / before.
-    record = partial(audit_record, actor=actor, action=action, customer=customer, driver_id=driver_id,
-                     target=target, before=before.to_json_days())
-    try:
-        if empty_now:
-            ids = [e.id for e in entries if e.id is not None and e.is_active(now)]
-            if ids:
-                client.recurring_delete(driver_id=driver_id, slot_ids=ids)
-        else:
-            client.recurring_set(
-                driver_id=driver_id, inner_map=week.to_inner_map(), start=start, end=valid_until
+    wanted = {
+        "week": week.to_json_days(),
+        "valid_from": start.isoformat(),
+        "valid_until": valid_until.isoformat() if valid_until else None,
+    }
+    # The intent is committed before anything leaves; every way out below completes it once.
+    with audit_write(actor=actor, action="schedule.delete" if empty_now and action == "schedule.set" else action,
+                     customer=customer, driver_id=driver_id, target=target, before=before.to_json_days(),
+                     after=wanted) as write:
+        try:
+            if empty_now:
+                ids = [e.id for e in entries if e.id is not None and e.is_active(now)]
+                if ids:
+                    client.recurring_delete(driver_id=driver_id, slot_ids=ids)
+            else:
+                client.recurring_set(
+                    driver_id=driver_id, inner_map=week.to_inner_map(), start=start, end=valid_until
+                )
+            schedule_forget(customer, driver_id)
+            readback = schedule_read(customer, driver_id, fresh=True)
+            confirmed = readback.at(max(start, timezone.now()))
+        except OceanError as exc:
+            schedule_forget(customer, driver_id)
+            verdict = verdict_after(
+                exc, lambda: schedule_read(customer, driver_id, fresh=True).at(max(start, timezone.now())) == week
             )
-        schedule_forget(customer, driver_id)
-        readback = schedule_read(customer, driver_id, fresh=True)
-        confirmed = readback.at(max(start, timezone.now()))
-    except OceanError as exc:
-        schedule_forget(customer, driver_id)
-        verdict = verdict_after(
-            exc, lambda: schedule_read(customer, driver_id, fresh=True).at(max(start, timezone.now())) == week
-        )
-        if verdict != APPLIED:
-            record(after=week.to_json_days(),
-                   upstream_result=f"{'outcome unknown' if verdict == UNKNOWN else 'failed'} ({method}): {exc.message}")
-            raise failure_error(exc, verdict) from exc
-        confirmed, method = week, f"{method}, re-read after: {exc.message}"
-    if confirmed != week:
-        record(after=confirmed.to_json_days(),
-               upstream_result=f"not confirmed ({method}): Ocean reads back another week")
-        raise ScheduleError(
-            _(
-                "Ocean accepted the request but reads back a different schedule. "
-                "Check the grid below and save again."
+            if verdict != APPLIED:
+                write.done(UNKNOWN if verdict == UNKNOWN else REFUSED,
+                           f"{'outcome unknown' if verdict == UNKNOWN else 'failed'} ({method}): {exc.message}")
+                raise failure_error(exc, verdict) from exc
+            confirmed, method = week, f"{method}, re-read after: {exc.message}"
+        if confirmed != week:
+            write.done(REFUSED, f"not confirmed ({method}): Ocean reads back another week",
+                       after={**wanted, "week": confirmed.to_json_days()})
+            raise ScheduleError(
+                _(
+                    "Ocean accepted the request but reads back a different schedule. "
+                    "Check the grid below and save again."
+                )
             )
-        )
-    record(
-        action="schedule.delete" if empty_now and action == "schedule.set" else action,
-        after={
-            "week": confirmed.to_json_days(),
-            "valid_from": start.isoformat(),
-            "valid_until": valid_until.isoformat() if valid_until else None,
-        },
-        upstream_result=f"confirmed ({method})",
-    )
+        write.done(APPLIED, f"confirmed ({method})")
     return SaveOutcome(before=before, confirmed=confirmed, changed=True, start=start)
 
 

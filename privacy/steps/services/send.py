@@ -1,23 +1,27 @@
 """Sending a stored declaration to Ocean (`etapeViePriveePosteriori`, ocean-api §6.8).
 
-One sender at a time per declaration (a lock in the shared cache, so no DB transaction stays open
-during the HTTP call): it reads the value wanted *now*, sends it, and confirms only if nobody changed
-the choice meanwhile — otherwise it sends the newer value before letting go. Setting a value is
-idempotent upstream, so a retried task re-sending the same value is harmless, and an older value is
-never sent after a newer one. Ocean down: the row stays "sent" with the error, the task retries with
-backoff and a periodic task picks up whatever is still waiting, so nothing is lost.
+One sender at a time per declaration (a lease, privacy/services/leases.py, so no DB transaction stays
+open during the HTTP call and a killed sender is noticed): it reads the value wanted *now*, sends it,
+and confirms only if nobody changed the choice meanwhile — otherwise it sends the newer value before
+letting go. Setting a value is idempotent upstream, so a retried task re-sending the same value is
+harmless, and an older value is never sent after a newer one. Ocean down: the row stays "sent" with the
+error, the task retries with backoff and a periodic task picks up whatever is still waiting, so nothing
+is lost. Each request to Ocean is audited before it leaves (intent) and after (outcome).
 """
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
-from django.core.cache import cache
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from privacy.models import AuditEntry, Lease
 from privacy.ocean import OceanAuthError, OceanRejected, OceanUnavailable
-from privacy.services.audit import audit_record
+from privacy.services.audit import APPLIED, REFUSED, UNKNOWN, audit_write
+from privacy.services.jobs import job_queue_on_commit
+from privacy.services.leases import lease_held, lease_is_live, lease_take
 from privacy.services.ocean import ocean_client
 from privacy.steps.models import DeclarationEvent, DeclarationStatus, StepDeclaration
 
@@ -25,7 +29,7 @@ log = logging.getLogger(__name__)
 
 Status = DeclarationStatus
 Kind = DeclarationEvent.Kind
-LOCK_TTL = 5 * 60  # longer than one declare call with all its retries
+LEASE = "declaration"
 MAX_ROUNDS = 5
 RETRY_NOTE = "Ocean unavailable: "
 
@@ -43,12 +47,6 @@ def _locked(declaration_id: int) -> StepDeclaration | None:
 def _event(d: StepDeclaration, kind: str, answer: str, private: bool) -> None:
     DeclarationEvent.objects.create(declaration=d, kind=kind, private=private, actor_label="Ocean",
                                     upstream_answer=answer[:500])
-
-
-def _audit(d: StepDeclaration, private: bool, answer: str) -> None:
-    audit_record(actor=None, action="declaration.send", customer=d.customer, driver_id=d.driver_id,
-                 target=str(d), after={"private": private, "status": d.status, "version": d.version},
-                 upstream_result=answer)
 
 
 def _claim(declaration_id: int) -> tuple[StepDeclaration, bool, int] | None:
@@ -83,7 +81,6 @@ def _refused(declaration_id: int, private: bool, version: int, message: str) -> 
         d.status, d.upstream_answer = Status.FAILED, message[:500]
         d.save(update_fields=["status", "upstream_answer", "updated_at"])
         _event(d, Kind.FAIL, message, private)
-        _audit(d, private, message)
         return True
 
 
@@ -99,7 +96,6 @@ def _accepted(declaration_id: int, private: bool, version: int) -> str | None:
         d.save(update_fields=["confirmed_private", "confirmed_at", "upstream_answer", "status", "updated_at"])
         if d.status == Status.CONFIRMED and d.version == version:
             _event(d, Kind.CONFIRM, "OK", private)
-            _audit(d, private, "OK")
             return CONFIRMED
         return None if d.status == Status.SENT else NOTHING
 
@@ -108,37 +104,72 @@ def declaration_send(declaration_id: int) -> str:
     """Send the current value of a "sent" declaration; returns confirmed / failed / nothing.
 
     Raises ``SendLater`` on a transient problem (the caller retries)."""
-    lock = f"privacy:v1:declaration-send:{declaration_id}"
-    if not cache.add(lock, 1, LOCK_TTL):
+    lease = lease_take(LEASE, declaration_id)
+    if lease is None:
         raise SendLater("another send of this declaration is in progress")
-    try:
+    with lease_held(lease):
         for _round in range(MAX_ROUNDS):
             claimed = _claim(declaration_id)
             if claimed is None:
                 return NOTHING
             d, private, version = claimed
-            try:
-                ocean_client(d.customer).declare_step(
-                    code_exploitant=d.code_exploitant, numero_embarque=d.numero_embarque, step_id=d.step_id,
-                    private=private,
-                )
-            except (OceanUnavailable, OceanAuthError) as exc:
-                _transient(declaration_id, private, exc.message)
-                raise SendLater(exc.message) from exc
-            except OceanRejected as exc:
-                if _refused(declaration_id, private, version, exc.message):
-                    return FAILED
-                continue
-            outcome = _accepted(declaration_id, private, version)
+            outcome = _send_once(d, private, version)
             if outcome is not None:
                 return outcome
         raise SendLater("the choice keeps changing; sending again shortly")
-    finally:
-        cache.delete(lock)
 
 
-def declarations_waiting(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
-    """Ids still to be sent whose last attempt is not recent (Ocean was down, a worker died)."""
-    cutoff = timezone.now() - older_than
-    return list(StepDeclaration.objects.filter(status=Status.SENT, updated_at__lt=cutoff)
-                .order_by("updated_at").values_list("pk", flat=True)[:500])
+def _send_once(d: StepDeclaration, private: bool, version: int) -> str | None:
+    """One audited request to Ocean; None = a newer choice is waiting, send again."""
+    with audit_write(actor=None, action="declaration.send", customer=d.customer, driver_id=d.driver_id,
+                     target=str(d), after={"declaration": d.pk, "private": private, "version": version}) as write:
+        try:
+            ocean_client(d.customer).declare_step(
+                code_exploitant=d.code_exploitant, numero_embarque=d.numero_embarque, step_id=d.step_id,
+                private=private,
+            )
+        except (OceanUnavailable, OceanAuthError) as exc:
+            # A timeout may have been applied anyway: unknown, and the value is sent again (idempotent).
+            write.done(UNKNOWN if isinstance(exc, OceanUnavailable) else REFUSED, exc.message)
+            _transient(d.pk, private, exc.message)
+            raise SendLater(exc.message) from exc
+        except OceanRejected as exc:
+            write.done(REFUSED, exc.message)
+            return FAILED if _refused(d.pk, private, version, exc.message) else None
+        write.done(APPLIED, "OK")
+    return _accepted(d.pk, private, version)
+
+
+def resolve_declaration(intent: AuditEntry) -> tuple[str, str] | None:
+    """An open "declaration.send" intent (its sender died). Ocean offers no read of a step's choice
+    (ocean-api §10), but the send is idempotent: the row stays "sent" until a later send confirms it, so
+    the intent is settled by that send's result (None meanwhile: not settled yet)."""
+    wanted = intent.after or {}
+    d = StepDeclaration.objects.filter(pk=wanted.get("declaration")).first()
+    if d is None:
+        return UNKNOWN, "the declaration no longer exists"
+    if d.status == Status.SENT:
+        return None
+    if d.confirmed_private is not None and d.confirmed_private == wanted.get("private"):
+        return APPLIED, f"Ocean confirmed this value on a later send ({d.upstream_answer})"
+    return UNKNOWN, f"a later send settled the declaration as {d.status} ({d.upstream_answer})"
+
+
+def declarations_waiting(*, older_than: timedelta | None = None) -> list[int]:
+    """Ids still to be sent whose last attempt is not recent and whose sender is not alive (Ocean was
+    down, a worker died); by default "recent" is one lease TTL."""
+    grace = older_than if older_than is not None else timedelta(seconds=settings.LEASE_TTL_S)
+    cutoff = timezone.now() - grace
+    ids = list(StepDeclaration.objects.filter(status=Status.SENT, updated_at__lt=cutoff)
+               .order_by("updated_at").values_list("pk", flat=True)[:500])
+    live = {lease.object_id for lease in Lease.objects.filter(kind=LEASE, object_id__in=ids).exclude(owner="")
+            if lease_is_live(lease)}
+    return [pk for pk in ids if pk not in live]
+
+
+def declarations_recover() -> dict[str, int]:
+    """Beat: queue a send for every declaration still waiting whose sender is not alive."""
+    ids = declarations_waiting()
+    for declaration_id in ids:
+        job_queue_on_commit("privacy.steps.tasks.declaration_send", declaration_id)
+    return {"declarations_resent": len(ids)}
