@@ -1,4 +1,6 @@
-"""Chaos run: N random user actions through the web layer while ~20 % of Ocean requests fail.
+"""Chaos runs: wire faults (--actions N) or process kills (--kills N).
+
+**Wire chaos** (--actions N): N random user actions through the web layer while ~20 % of Ocean requests fail.
 
 Same engine and reconciliation as tests/chaos/test_chaos.py (tests/chaos/engine.py, reconcile.py), at full
 size: the portal in-process (Django test client, scratch SQLite DB and file cache under a temp dir), a fresh
@@ -9,6 +11,16 @@ exits 1 if anything was lost, applied twice, reported failed but applied, silent
 
 Timeouts are real but short (read timeout 0.4 s, the simulator answers after 0.6 s and then applies the
 write); the client's pause between retries is shortened unless --real-backoff (the retries still happen).
+
+**Kill chaos** (--kills N, issue 15; tests/chaos/kill.py): the real stack (simulator, gunicorn, Celery
+worker and beat) on PostgreSQL + Redis, user actions over HTTP, N SIGKILLs at random moments, restarts,
+a recovery window, then the counts. The last line is ``kills: N lost: 0 doubled: 0 unaudited: 0 not-final: 0``.
+
+    .venv/bin/python bench/chaos.py --kills 200 --seed 1 \
+        --database-url postgres://postgres@127.0.0.1:5432/crash15 --redis-url redis://127.0.0.1:6379 --redis-db 11
+
+The database named in --database-url is DROPPED and re-created (default: $DATABASE_URL's name + "_killchaos");
+the Redis db is flushed. Ports: --web-port / --sim-port (default 8610 / 8611).
 """
 
 from __future__ import annotations
@@ -22,22 +34,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="bench-chaos-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocean_portal.settings")
-os.environ["READ_DOT_ENV_FILE"] = "False"
-os.environ.pop("REDIS_URL", None)
-os.environ.pop("DATABASE_URL", None)
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-from ocean_sim.testing import SimServer  # noqa: E402
 
 
 class _Patch:
@@ -53,8 +49,38 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fault-rate", type=float, default=0.2)
     parser.add_argument("--real-backoff", action="store_true")
+    parser.add_argument("--kills", type=int, default=0, help="kill chaos: SIGKILL this many processes")
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"))
+    parser.add_argument("--redis-db", type=int, default=int(os.environ.get("CHAOS_REDIS_DB", "9")))
+    parser.add_argument("--web-port", type=int, default=8610)
+    parser.add_argument("--sim-port", type=int, default=8611)
+    parser.add_argument("--window", type=float, default=120.0, help="kill chaos: recovery window (s)")
     args = parser.parse_args()
+    if args.kills:
+        from bench.chaos_kill import kill_main
 
+        return kill_main(args)
+    return wire_main(args)
+
+
+def wire_main(args) -> int:
+    os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="bench-chaos-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocean_portal.settings")
+    os.environ["READ_DOT_ENV_FILE"] = "False"
+    os.environ.pop("REDIS_URL", None)
+    os.environ.pop("DATABASE_URL", None)
+
+    import django
+
+    django.setup()
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import setup_test_environment
+
+    from ocean_sim.testing import SimServer
     from privacy.models import Customer, Role, User
     from privacy.services.ocean import ocean_clients_reset
     from tests.chaos.conftest import TIMEOUT_SLEEP, chaos_settings, fast_backoff, make_templates
@@ -67,6 +93,7 @@ def main() -> int:
         settings.OCEAN_BASE_URL = sim.base_url
         settings.OCEAN_CUSTOMER_ID, settings.OCEAN_CODE_EXPLOITANT = 1110000000, "1110000001"
         chaos_settings(settings)
+        settings.AUDIT_INTENT_IN_TRANSACTION_OK = True  # the whole run is one transaction, never committed
         if not args.real_backoff:
             fast_backoff(_Patch())
         ocean_clients_reset()
