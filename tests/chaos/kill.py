@@ -108,8 +108,9 @@ class KillRun:
             return "unknown"  # the connection died with the gunicorn worker: the user saw nothing sure
         if response.status_code >= 500:
             return "unknown"
-        if response.status_code != 302:
-            return "failed"
+        if response.status_code != 302:  # the form again, with its error: "failed", or "may have been applied"
+            unknown = "message-warning" in response.text or "peut-être été appliquée" in response.text
+            return "unknown" if unknown else "failed"
         try:
             page = self.sessions["manager"].get(self.base + response.headers["Location"], timeout=30).text
         except requests.RequestException:
@@ -214,7 +215,8 @@ class KillRun:
         from privacy.schedules.models import BulkApplication, BulkApplicationItem, BulkStatus, ItemStatus
         from privacy.steps.models import DeclarationStatus, StepDeclaration
 
-        out = [f"bulk {a}" for a in BulkApplication.objects.filter(status=BulkStatus.RUNNING).values_list("pk", flat=True)]
+        out = [f"bulk {a}" for a in
+               BulkApplication.objects.filter(status=BulkStatus.RUNNING).values_list("pk", flat=True)]
         out += [f"item {i}" for i in BulkApplicationItem.objects.filter(
             status__in=[ItemStatus.PENDING, ItemStatus.RUNNING]).values_list("pk", flat=True)]
         out += [f"refresh {r}" for r in ReportRefresh.objects.filter(

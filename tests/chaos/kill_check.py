@@ -100,9 +100,9 @@ def _declarations(run, counts: Counts) -> None:
         if (ne, step, private) not in announced:
             counts.unaudited.append(f"declaration {ne}/{step}={private} has no intent")
     for d in rows.values():
-        if d.status == DeclarationStatus.CONFIRMED and in_ocean.get((d.numero_embarque, d.step_id)) != d.confirmed_private:
-            counts.lost.append(f"declaration {d.pk} confirmed {d.confirmed_private}, Ocean has "
-                               f"{in_ocean.get((d.numero_embarque, d.step_id))}")
+        held = in_ocean.get((d.numero_embarque, d.step_id))
+        if d.status == DeclarationStatus.CONFIRMED and held != d.confirmed_private:
+            counts.lost.append(f"declaration {d.pk} confirmed {d.confirmed_private}, Ocean has {held}")
 
 
 def reconcile(run) -> Counts:
