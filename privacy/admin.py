@@ -30,8 +30,9 @@ class UserAdmin(BaseUserAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is append-only, even for administrators."""
 
-    list_display = ("at", "actor_label", "action", "customer", "driver_id", "target", "upstream_result")
-    list_filter = ("action", "customer")
+    list_display = ("at", "actor_label", "action", "phase", "outcome", "customer", "driver_id", "target",
+                    "upstream_result")
+    list_filter = ("action", "phase", "outcome", "customer")
     search_fields = ("actor_label", "action", "target")
     date_hierarchy = "at"
 

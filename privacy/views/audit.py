@@ -16,7 +16,10 @@ from privacy.models import AuditEntry, Customer
 from privacy.services.audit import audit_record
 from privacy.spreadsheet import safe_row
 
-HEADER = ["at", "actor", "action", "customer", "driver_id", "target", "before", "after", "upstream_result"]
+# id / phase / intent / outcome: a change sent to Ocean is an "intent" row (written before it left) and an
+# "outcome" row naming its intent's id (applied / refused / unknown), see privacy/models/audit.py.
+HEADER = ["at", "actor", "action", "customer", "driver_id", "target", "before", "after", "upstream_result",
+          "id", "phase", "intent", "outcome"]
 
 
 class _Echo:
@@ -37,6 +40,7 @@ def _lines(entries):
         yield writer.writerow(safe_row([
             entry.at.isoformat(), entry.actor_label, entry.action, entry.customer.name if entry.customer else "",
             entry.driver_id or "", entry.target, _json(entry.before), _json(entry.after), entry.upstream_result,
+            entry.pk, entry.phase, entry.intent_id or "", entry.outcome,
         ]))
 
 
