@@ -3,8 +3,10 @@
 ``with leased("bulk-item", item.pk) as lease:`` takes the lease (or yields None when a live process
 holds it), keeps it alive from a heartbeat thread every ``LEASE_TTL_S / 3`` seconds and releases it on
 the way out. A lease is free when released, expired, or held by a process of this host that no longer
-exists (a killed pool process is noticed at once instead of after the TTL). The recovery task
-(privacy/services/recovery.py) asks ``lease_is_live`` before resuming work.
+exists (a killed pool process is noticed at once instead of after the TTL; "this host" is the hostname,
+so containers sharing one hostname but not their process ids must not share a database — Docker gives
+each container its own). The recovery task (privacy/services/recovery.py) asks ``lease_is_live`` before
+resuming work.
 """
 from __future__ import annotations
 

@@ -20,19 +20,23 @@ SAME_START = timedelta(seconds=2)
 
 
 def resolve_schedule(intent: AuditEntry) -> tuple[str, str]:
-    """Applied when a version starting at the intent's start holds the wanted week, or the week in force
-    from that start is the wanted one."""
+    """Applied when a version starting at the intent's start holds the wanted week (every recurring write
+    opens a version at its start, ocean-api §6.3). The same week in force from another change (a retry
+    of the same bulk item, say) does not make *this* request applied: that change has its own entry."""
     wanted = intent.after or {}
     week = WeeklySchedule.from_json_days(wanted["week"])
     start = datetime.fromisoformat(wanted["valid_from"])
     schedule_forget(intent.customer, intent.driver_id)
     schedule = schedule_read(intent.customer, intent.driver_id, fresh=True)
+    if week.is_empty():  # a removal (DELETE of every slot) opens no version: nothing in force is the proof
+        empty = schedule.at(timezone.now()).is_empty()
+        return (APPLIED, "no private hour in force") if empty else (REFUSED, "private hours still in force")
     for version in schedule.versions:
         if version.valid_from is not None and abs(version.valid_from - start) <= SAME_START and version.week == week:
             return APPLIED, "Ocean holds the week from the intended start"
     if schedule.at(max(start, timezone.now())) == week:
-        return APPLIED, "Ocean holds the wanted week"
-    return REFUSED, "Ocean does not hold the wanted week"
+        return REFUSED, "no version from the intended start (the same week is in force from another change)"
+    return REFUSED, "Ocean does not hold the wanted week from the intended start"
 
 
 def resolve_period_add(intent: AuditEntry) -> tuple[str, str]:
