@@ -21,6 +21,7 @@ Used by bench/chaos.py --kills N (and the short CI run tests/chaos/test_kill_cha
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ GROUPS = [[7009, 7010, 7011, 7012], [7013, 7014, 7015, 7016]]
 WEIGHTS = {"grid_save": 26, "period_add": 20, "declare": 22, "template_apply": 16, "refresh": 8, "none": 8}
 TARGETS = {"pool": 30, "worker": 15, "gunicorn": 35, "sim": 20}
 LABEL = "kc-"
+HIDDEN = {"base_version", "idempotency_key"}
 
 
 @dataclass
@@ -121,6 +123,19 @@ class KillRun:
                 return shown
         return "unknown"
 
+    def _hidden(self, who: str, path: str) -> dict:
+        """The form's hidden fields a browser would send back (an edit's base version, an idempotency key)."""
+        try:
+            page = self.sessions[who].get(self.base + path, timeout=30).text
+        except requests.RequestException:
+            return {}
+        found = {}
+        for tag in re.findall(r"<input[^>]+>", page):
+            name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+            if 'type="hidden"' in tag and name and name[1] in HIDDEN:
+                found[name[1]] = value[1] if value else ""
+        return found
+
     def _post(self, who: str, path: str, data: dict):
         try:
             return self.sessions[who].post(self.base + path, data=data, allow_redirects=False, timeout=60)
@@ -141,7 +156,8 @@ class KillRun:
         from privacy.schedules.forms import week_to_cells
 
         d, week = self.rng.choice(GRID), self._week()
-        shown = self._shown(self._post("manager", f"/drivers/{d}/", {"cells": week_to_cells(week), "action": "save"}))
+        form = {**self._hidden("manager", f"/drivers/{d}/"), "cells": week_to_cells(week), "action": "save"}
+        shown = self._shown(self._post("manager", f"/drivers/{d}/", form))
         self.grid_events[d].append((week, shown))
         self._note("grid_save", shown)
 
@@ -152,6 +168,7 @@ class KillRun:
         d, label = self.rng.choice(PERIOD_DRIVERS), f"{LABEL}{self.n}"
         first = local_today(self.customer) + timedelta(days=self.rng.randrange(2, 700))
         response = self._post("manager", f"/drivers/{d}/periods/", {
+            **self._hidden("manager", f"/drivers/{d}/periods/"),
             "label": label, "start_date": first.isoformat(), "end_date": first.isoformat()})
         shown = self._shown(response)
         self.periods_shown.append((d, label, shown))
