@@ -24,8 +24,11 @@ def test_a_write_in_a_fresh_var_dir_creates_the_database_and_its_audit_entry(sim
     assert json.loads(done.stdout)["driver"] == 7001
     assert done.stderr == ""  # no "audit entry not written", no migration chatter
     with sqlite3.connect(db) as con:
-        rows = con.execute("SELECT action, driver_id, target FROM privacy_auditentry").fetchall()
-    assert rows == [("schedule.set", 7001, "manage.py ocean")]
+        rows = con.execute("SELECT action, driver_id, target, phase, outcome FROM privacy_auditentry "
+                           "ORDER BY id").fetchall()
+    # The intent (written before the request left), then its outcome.
+    assert rows == [("schedule.set", 7001, "manage.py ocean", "intent", ""),
+                    ("schedule.set", 7001, "manage.py ocean", "outcome", "applied")]
     again = manage(tmp_path, sim.base_url, "ping")  # already migrated: nothing to do, nothing said
     assert again.returncode == 0 and again.stderr == ""
 
