@@ -54,6 +54,14 @@ def test_a_write_without_an_open_intent_never_leaves(sim, customer):
     assert sim_week(sim, 7001) == DEFAULT_WEEK and not AuditEntry.objects.exists()
 
 
+def test_an_intent_that_a_rollback_could_undo_is_refused_and_nothing_is_sent(sim, customer, manager):
+    from django.db import transaction
+
+    with pytest.raises(UnauditedWrite), transaction.atomic():
+        schedule_save(actor=manager, customer=customer, driver_id=7001, week=LUNCH)
+    assert sim_week(sim, 7001) == DEFAULT_WEEK and not AuditEntry.objects.exists()
+
+
 def test_the_intent_is_recorded_before_the_write_and_completed_after(sim, customer, manager, monkeypatch):
     seen = []
     original = OceanClient.recurring_set
