@@ -160,5 +160,6 @@ def test_a_retry_is_credited_to_the_manager_who_clicked(sim, login, customer, ma
     bulk_run(paris.pk)
     assert paris.items.get().status == "confirmed"
     assert AuditEntry.objects.get(action="bulk.retry").actor_label == scoped_manager.username
-    applied = AuditEntry.objects.filter(action="template.apply", driver_id=7002)
+    applied = AuditEntry.objects.filter(action="template.apply", driver_id=7002, phase="outcome")
     assert [e.actor_label for e in applied] == [scoped_manager.username]
+    assert applied.get().intent.actor_label == scoped_manager.username
