@@ -132,7 +132,7 @@ def test_a_driver_ics_file_is_previewed_then_pushed_and_a_new_import_updates_onl
     assert client.post("/calendars/preview/").status_code == 302
     labels = [label for label, _s, _e in sim_periods(sim, 7001)]
     assert sorted(labels) == ["Congés d’été", "Formation", "Pont de l’Ascension"]
-    assert AuditEntry.objects.filter(action="period.add").count() == 3
+    assert AuditEntry.objects.filter(action="period.add", phase="outcome").count() == 3
     assert AuditEntry.objects.get(action="calendar.sync").after["add"] == 2
 
     upload = SimpleUploadedFile("conges.ics", ics(SUMMER_LONGER), content_type="text/calendar")
