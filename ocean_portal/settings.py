@@ -244,6 +244,41 @@ HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
 # A repeated POST (same idempotency key) waits this long for the first one's answer before a 409.
 IDEMPOTENCY_WAIT_S = env.float("IDEMPOTENCY_WAIT_S", default=20.0)
 
+# Open points of the vendor docs (docs/ocean-api.md, D1–D14): where Ocean's answers can be read two
+# ways, the reading is a setting. `manage.py ocean probe` asks Ocean and names the values to set.
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.str(name, default=default)
+    if value not in choices:
+        raise environ.ImproperlyConfigured(f"{name} must be one of {', '.join(choices)} (got {value!r})")
+    return value
+
+
+def _period_keys(text: str) -> dict[str, str]:
+    """"VIE_PRIVEE:private,VIE_PRO:pro" -> {"VIE_PRIVEE": "private", "VIE_PRO": "pro"}."""
+    keys = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, _sep, side = item.rpartition(":")
+        if not key or side not in ("private", "pro"):
+            raise environ.ImproperlyConfigured(
+                f"OCEAN_ANALYSIS_PERIOD_KEYS: {item!r} is not KEY:private or KEY:pro"
+            )
+        keys[key] = side
+    return keys
+
+
+# Analysis period-map keys and their meaning (D1).
+OCEAN_ANALYSIS_PERIOD_KEYS = _period_keys(env.str("OCEAN_ANALYSIS_PERIOD_KEYS", default="VIE_PRIVEE:private,VIE_PRO:pro"))
+# Analysis tree: customer root → entity → driver/vehicle, or root → driver/vehicle (D1).
+OCEAN_ANALYSIS_TREE = _choice("OCEAN_ANALYSIS_TREE", "root-entity-leaf", ("root-entity-leaf", "root-leaf"))
+# A trip declared with privacy=false becomes professional (pro) or its request is withdrawn (cancel) (D2).
+OCEAN_PRIVACY_FALSE_MEANS = _choice("OCEAN_PRIVACY_FALSE_MEANS", "pro", ("pro", "cancel"))
+# ficheJour date/heure are the customer's local time (customer) or UTC (D3).
+OCEAN_FICHEJOUR_TZ = _choice("OCEAN_FICHEJOUR_TZ", "customer", ("customer", "UTC"))
+# Ocean cuts an exceptional period into day slots on the local clock (local) or the UTC clock (D6).
+OCEAN_PERIOD_DAY_CUT = _choice("OCEAN_PERIOD_DAY_CUT", "local", ("local", "UTC"))
+
 # --- Auth and security ----------------------------------------------------------------------
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -363,9 +398,12 @@ LOGGING = {
 }
 
 # --- Reports --------------------------------------------------------------------------------
-# Period-map keys of preformattedPrivacy that mean private / professional use (simulator: VIE_PRIVEE / VIE_PRO).
-REPORT_PRIVATE_KEYS = env.list("REPORT_PRIVATE_KEYS", default=["VIE_PRIVEE"])
-REPORT_PRO_KEYS = env.list("REPORT_PRO_KEYS", default=["VIE_PRO"])
+# Period-map keys of preformattedPrivacy that mean private / professional use: from
+# OCEAN_ANALYSIS_PERIOD_KEYS unless set (older name, kept for existing deployments).
+REPORT_PRIVATE_KEYS = env.list(
+    "REPORT_PRIVATE_KEYS", default=[k for k, v in OCEAN_ANALYSIS_PERIOD_KEYS.items() if v == "private"]
+)
+REPORT_PRO_KEYS = env.list("REPORT_PRO_KEYS", default=[k for k, v in OCEAN_ANALYSIS_PERIOD_KEYS.items() if v == "pro"])
 REPORT_READ_TIMEOUT = env.float("REPORT_READ_TIMEOUT", default=180.0)  # a 100 MB analysis takes a while
 # Payroll export of the benefit in kind (docs/payroll-export.md): the pay item ("rubrique") code of the
 # vehicle benefit in the customer's payroll tool, and extra or changed column mappings as JSON

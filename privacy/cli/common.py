@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from privacy.ocean import to_utc_from_local
+from privacy.ocean.dates import apply_now_start
 
 log = logging.getLogger("privacy.cli")
 
@@ -102,9 +103,10 @@ class Cli:
         return to_utc_from_local(value, self.tz_name)
 
     def future_instant(self, text: str | None, flag: str) -> datetime:
-        """Like ``instant`` (default: now), refused when in the past: Ocean never changes the past."""
+        """Like ``instant`` (default: now, sent as the next whole minute plus a margin so that a strict
+        Ocean never sees it in the past), refused when in the past: Ocean never changes the past."""
         if text is None:
-            return self.now
+            return apply_now_start(self.now)
         value = self.instant(text, flag)
         if value < self.now:
             raise CliError(

@@ -44,7 +44,11 @@ def _dates(date_: str | None, first: str | None, last: str | None) -> tuple[date
 
 
 def _vehicle_steps(cli: Cli, vehicle: int, days: list[date]) -> list:
-    return [s for day in days for s in cli.client.fiche_jour(vehicle_id=vehicle, day=day)]
+    """The trips of these local days, whichever clock Ocean cuts its days on (D14)."""
+    if not days:
+        return []
+    by_day = cli.client.fiche_jour_days(vehicle_id=vehicle, first=min(days), last=max(days))
+    return [s for day in sorted(set(days)) for s in by_day.get(day, [])]
 
 
 def _within(moment: datetime | None, start: datetime | None, end: datetime | None) -> bool:

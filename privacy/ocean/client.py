@@ -11,29 +11,36 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO
 
 import requests
 
-from . import analysis, parse
+from . import analysis, fiche, parse
 from .config import OceanConfig
 from .dates import format_fiche_date, format_ocean_datetime
 from .errors import OceanRejected
 from .http import Transport
 from .ratelimit import NoRateLimit
 from .tokens import MemoryTokenStore
-from .types import Assignment, Driver, Entity, ExceptionalPeriod, LoginInfo, ScheduleEntry, Step, Vehicle
+from .types import Assignment, Driver, Entity, LoginInfo, Step, Vehicle
+from .vieprivee import EXCEPTIONAL_PLURAL, EXCEPTIONAL_SINGULAR, RECURRING, VP, ViePriveeMixin
 
 log = logging.getLogger("privacy.ocean")
 
-VP = "vieprivee/v1/"
-RECURRING = VP + "horairesViePriveeRecurrentesIndividu"
-EXCEPTIONAL_PLURAL = VP + "horairesViePriveeExceptionnellesIndividu"  # GET, DELETE
-EXCEPTIONAL_SINGULAR = VP + "horaireViePriveeExceptionnelleIndividu"  # POST (§6.6)
+__all__ = ["OceanClient", "RawAnswer", "VP", "RECURRING", "EXCEPTIONAL_PLURAL", "EXCEPTIONAL_SINGULAR"]
 
 
-class OceanClient:
+@dataclass(frozen=True, slots=True)
+class RawAnswer:
+    """One exchange as Océan answered it (the probe's evidence): status and decoded body."""
+
+    status: int
+    body: Any
+
+
+class OceanClient(ViePriveeMixin):
     def __init__(
         self,
         config: OceanConfig,
@@ -92,17 +99,17 @@ class OceanClient:
     def individus_list(self, *, criteria: list[str] | None = None) -> list[Driver]:
         """`POST individus/list` (§3.1); criteria (WITH_VEHICLE, …) as repeated query params."""
         body = self._json("POST", "individus/list", params={"criteria": list(criteria) if criteria else None})
-        return [parse.driver(item) for item in parse.as_list(body)]
+        return [parse.driver(item) for item in parse.read_list(body, "individus/list")]
 
     def vehicles(self, *, immatriculation: str | None = None) -> list[Vehicle]:
         """`GET vehicule_engin/vehicles` (§4.1)."""
         body = self._json("GET", "vehicule_engin/vehicles", params={"immatriculation": immatriculation})
-        return [parse.vehicle(item) for item in parse.as_list(body, "vehicles")]
+        return [parse.vehicle(item) for item in parse.read_list(body, "vehicles", "vehicles")]
 
     def entities(self) -> list[Entity]:
         """`GET mobility/v1/entities` (§4.2) → `{"entities": [...]}` (a bare array is accepted too)."""
         body = self._json("GET", "mobility/v1/entities")
-        return [parse.entity(item) for item in parse.as_list(body, "entities")]
+        return [parse.entity(item) for item in parse.read_list(body, "entities", "entities")]
 
     def assignment_history(
         self, *, vehicle_id: int | None = None, driver_id: int | None = None
@@ -119,135 +126,45 @@ class OceanClient:
                 raise
             log.info("ocean %s: 404 under /restapi, trying the documented path without it", path)
             body = self._json("GET", path, params=params, base_url=alt)
-        return [parse.assignment(item) for item in parse.as_list(body)]
+        return [parse.assignment(item) for item in parse.read_list(body, "assignments")]
 
     # -- §5 daily sheet ---------------------------------------------------------------
+    @property
+    def fiche_tz(self) -> str:
+        """The zone ficheJour's date/heure are read in: the customer's, or UTC (D3)."""
+        return "UTC" if self.config.fiche_jour_tz == "UTC" else self.tz
+
     def fiche_jour(self, *, vehicle_id: int, day: date) -> list[Step]:
-        """`GET mobility/v1/ficheJour` (§5.1), date `dd/MM/yyyy`; local times read in `self.tz`."""
+        """`GET mobility/v1/ficheJour` (§5.1), date `dd/MM/yyyy`: the trips of that Océan day (stop
+        rows left out, D12), times read in `fiche_tz`."""
         body = self._json(
             "GET", "mobility/v1/ficheJour", params={"vehId": vehicle_id, "date": format_fiche_date(day)}
         )
-        return [parse.step(row, vehicle_id, self.tz) for row in parse.as_list(body, "fjRows")]
+        rows = fiche.trips_only(parse.read_list(body, "ficheJour", "fjRows"), self.config.trip_types)
+        return [parse.step(row, vehicle_id, self.fiche_tz) for row in rows]
 
-    # -- §6 vie privée: recurring ---------------------------------------------------------
-    def recurring_get(self, *, driver_id: int) -> list[ScheduleEntry]:
-        """`GET …/horairesViePriveeRecurrentesIndividu` (§6.2): flat list incl. closed versions."""
-        body = self._json("GET", RECURRING, params={"individuId": driver_id})
-        return [parse.schedule_entry(item) for item in parse.as_list(body)]
+    def fiche_jour_days(self, *, vehicle_id: int, first: date, last: date) -> dict[date, list[Step]]:
+        """The trips of local days `first`..`last`, whichever clock Océan cuts its days on (D14):
+        the straddled Océan days are read too and each trip is put on its local start day."""
+        days = fiche.ocean_days(first, last, self.tz)
+        steps = [s for day in days for s in self.fiche_jour(vehicle_id=vehicle_id, day=day)]
+        return fiche.by_local_day(steps, first, last, self.tz)
 
-    def recurring_set(
-        self, *, driver_id: int, inner_map: dict, start: datetime, end: datetime | None = None
-    ) -> None:
-        """`POST …/horairesViePriveeRecurrentesIndividu` (§6.3): the WHOLE week in
-        `{"innerMap": {"map": inner_map}}` — idempotent, hence retried."""
-        params = {
-            "individuId": driver_id,
-            "dateDebut": self._dt(start),
-            "dateFin": self._dt(end) if end is not None else None,
-        }
-        self._write("POST", RECURRING, idempotent=True, params=params, json={"innerMap": {"map": inner_map}})
-
-    def recurring_delete(self, *, driver_id: int, slot_ids: list[int]) -> None:
-        """`DELETE …/horairesViePriveeRecurrentesIndividu` (§6.4, §10.8): one call per id.
-
-        Each delete re-issues the ids of the remaining slots (§6.4), so between calls
-        the schedule is re-read and the remaining ids are re-mapped by slot meaning
-        (day, type, hours). Not retried (a replay could delete a re-issued slot)."""
-        pending = [int(i) for i in slot_ids]
-        meaning: dict[int, tuple] = {}
-        if len(pending) > 1:
-            meaning = {e.id: e.signature for e in self.recurring_get(driver_id=driver_id) if e.id is not None}
-        while pending:
-            current = pending.pop(0)
-            self._write(
-                "DELETE",
-                RECURRING,
-                idempotent=False,
-                params={"individuId": driver_id, "horaireIndividuIds": current},
-            )
-            if not pending:
-                return
-            now = self._now()  # current or future versions (a future week may hold the slots too)
-            active = [
-                e
-                for e in self.recurring_get(driver_id=driver_id)
-                if e.valid_until is None or e.valid_until > now
-            ]
-            # newest version first: an older version may still hold the same slot until it closes
-            active.sort(key=lambda e: e.valid_from or datetime.min.replace(tzinfo=UTC), reverse=True)
-            active_ids = {e.id for e in active}
-            remapped: list[int] = []
-            for old in pending:
-                if old in active_ids:
-                    remapped.append(old)
-                    continue
-                match = next(
-                    (
-                        e
-                        for e in active
-                        if e.signature == meaning.get(old) and e.id not in remapped and e.id not in pending
-                    ),
-                    None,
-                )
-                if match is None:
-                    log.info("ocean recurring slot already gone after re-issue; skipping")
-                    continue
-                meaning[match.id] = meaning[old]
-                remapped.append(match.id)
-            pending = remapped
-
-    # -- §6 vie privée: exceptional ---------------------------------------------------------
-    def exceptional_list(self, *, driver_id: int, start: datetime, end: datetime) -> list[ExceptionalPeriod]:
-        """`GET …/horairesViePriveeExceptionnellesIndividu` (§6.5, plural); sends both the FR
-        (`dateDebut`/`dateFin`) and EN (`startDate`/`endDate`) window names (§10.7)."""
-        s, e = self._dt(start), self._dt(end)
-        body = self._json(
-            "GET",
-            EXCEPTIONAL_PLURAL,
-            params={"individuId": driver_id, "dateDebut": s, "dateFin": e, "startDate": s, "endDate": e},
-        )
-        return [parse.exceptional_period(item) for item in parse.as_list(body)]
-
-    def exceptional_add(
-        self, *, driver_id: int, start: datetime, end: datetime, label: str, update_id: int | None = None
-    ) -> None:
-        """`POST …/horaireViePriveeExceptionnelleIndividu` (§6.6, singular path, no body);
-        `extensionIdToUpdate` only when updating. NOT retried on 5xx/timeouts."""
-        self._write(
-            "POST",
-            EXCEPTIONAL_SINGULAR,
-            idempotent=False,
-            params={
-                "individuId": driver_id,
-                "dateDebut": self._dt(start),
-                "dateFin": self._dt(end),
-                "description": label,
-                "extensionIdToUpdate": update_id,
-            },
-        )
-
-    def exceptional_delete(self, *, extension_id: int) -> None:
-        """`DELETE …/horairesViePriveeExceptionnellesIndividu` (§6.7); id = `ExceptionalPeriod.delete_id`."""
-        self._write(
-            "DELETE", EXCEPTIONAL_PLURAL, idempotent=False, params={"horaireExtensionIds": extension_id}
-        )
-
-    # -- §6.8 a-posteriori declaration ------------------------------------------------------------
-    def declare_step(
-        self, *, code_exploitant: str, numero_embarque: int, step_id: int, private: bool
-    ) -> None:
-        """`POST vieprivee/v1/etapeViePriveePosteriori` (§6.8), query params only; idempotent."""
-        self._write(
-            "POST",
-            VP + "etapeViePriveePosteriori",
-            idempotent=True,
-            params={
-                "idEtape": step_id,
-                "numeroEmbarque": numero_embarque,
-                "codeExploitant": code_exploitant,
-                "privacy": "true" if private else "false",
-            },
-        )
+    # -- raw exchange (the first-contact probe) ----------------------------------------------
+    def raw(
+        self, method: str, path: str, *, params: dict | None = None, json: Any = None, token: str | None = None
+    ) -> RawAnswer:
+        """One call as Océan answers it, whatever the status (no error mapping, no re-login).
+        `token` replaces the session token (the probe sends a stale one on purpose)."""
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        if self.config.customer_id is not None:
+            query["customerId"] = self.config.customer_id
+        headers = {"Accept": "application/json", "X-AUTH-TOKEN": token or self._http.tokens.current()}
+        resp = self._http.send(method, path, params=query, json=json, headers=headers, idempotent=method == "GET")
+        try:
+            return RawAnswer(resp.status_code, parse.decode(resp.content))
+        finally:
+            resp.close()
 
     # -- §7 analysis ------------------------------------------------------------------------------
     def preformatted_privacy(

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from .dates import ZONE_TOKENS
 
+FICHE_ZONES = ("customer", "UTC")  # zone of ficheJour date/heure (D3)
+DAY_CUTS = ("local", "UTC")  # how Océan cuts an exceptional period into day slots (D6)
+
 
 @dataclass(frozen=True, slots=True)
 class OceanConfig:
@@ -14,6 +17,9 @@ class OceanConfig:
     password: str = field(repr=False)
     customer_id: int | None = None  # sent as customerId on every call when set (ocean-api §2)
     zone_token: str = "+0000"  # noqa: S105 - not a secret; or "Z" (ocean-api §10.11)
+    fiche_jour_tz: str = "customer"  # "UTC" when ficheJour date/heure are UTC wall-clock (D3)
+    period_day_cut: str = "local"  # "UTC" when Océan cuts periods into UTC days (D6)
+    trip_types: tuple[str, ...] = ("T",)  # ficheJour row types that are trips (D12)
     connect_timeout: float = 3.05
     read_timeout: float = 20.0
     max_retries: int = 3
@@ -26,6 +32,11 @@ class OceanConfig:
         object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
         if self.zone_token not in ZONE_TOKENS:
             raise ValueError(f"zone_token must be one of {ZONE_TOKENS}")
+        if self.fiche_jour_tz not in FICHE_ZONES:
+            raise ValueError(f"fiche_jour_tz must be one of {FICHE_ZONES}")
+        if self.period_day_cut not in DAY_CUTS:
+            raise ValueError(f"period_day_cut must be one of {DAY_CUTS}")
+        object.__setattr__(self, "trip_types", tuple(self.trip_types))
         if self.max_retries < 0:
             raise ValueError("max_retries must be >= 0")
 

@@ -40,6 +40,29 @@ def format_ocean_datetime(dt: datetime, zone_token: str = "+0000") -> str:  # no
     return _require_aware(dt).strftime("%d/%m/%Y %H:%M:%S ") + zone_token
 
 
+APPLY_NOW_MARGIN = timedelta(minutes=1)
+
+
+def apply_now_start(now: datetime, margin: timedelta = APPLY_NOW_MARGIN) -> datetime:
+    """The start sent for "apply now" (D5): the next whole minute plus a margin, so that a strict
+    Océan, whose clock may run a little ahead of ours, never sees a start in the past."""
+    now = _require_aware(now)
+    return now.replace(second=0, microsecond=0) + timedelta(minutes=1) + margin
+
+
+def wall_clock_as_utc(dt: datetime, tz_name: str) -> datetime:
+    """The local wall-clock time of ``dt`` labelled UTC (periods sent to an Océan that cuts days in
+    UTC, D6): 25/12 00:00 Paris is sent as 25/12 00:00 Z so its day slot is the local day."""
+    return _require_aware(dt).astimezone(ZoneInfo(tz_name)).replace(tzinfo=UTC)
+
+
+def utc_as_wall_clock(dt: datetime | None, tz_name: str) -> datetime | None:
+    """Inverse of ``wall_clock_as_utc`` for what Océan sends back."""
+    if dt is None:
+        return None
+    return to_utc_from_local(_require_aware(dt).replace(tzinfo=None), tz_name)
+
+
 def format_fiche_date(day: date) -> str:
     """date → `dd/MM/yyyy` (ficheJour `date`, ocean-api §5.1)."""
     if isinstance(day, datetime):

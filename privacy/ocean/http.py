@@ -35,6 +35,7 @@ NETWORK_ERRORS = (
 )
 TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
 LOGIN_PATH = "auth/authenticate2"
+FORBIDDEN_MEMORY = 600.0  # seconds a 403 that survived a fresh token is taken as a refusal at once
 
 
 def _not_sent(exc: Exception) -> bool:
@@ -64,6 +65,7 @@ class Transport:
         self._sleep = sleep
         self._rand = rand
         self.last_login: LoginInfo | None = None
+        self._forbidden: dict[str, float] = {}  # path -> until when a 403 is a plain refusal
         self.tokens = TokenManager(
             token_store, store_key(config.base_url, config.login), self._login_token, clock=clock, sleep=sleep
         )
@@ -225,7 +227,9 @@ class Transport:
         base_url: str | None = None,
         read_timeout: float | None = None,
     ) -> requests.Response:
-        """Authenticated request with customerId, one re-login + one replay on 401.
+        """Authenticated request with customerId; one re-login + one replay on 401, and on 403 too
+        (Océan lists 403 on every endpoint: an expired token may get it, D9). A 403 that survives a
+        fresh token is a refusal, and that endpoint's 403s are refused at once for a while.
         Returns a 2xx response or raises an OceanError."""
         query = {k: v for k, v in (params or {}).items() if v is not None}
         if self.config.customer_id is not None:
@@ -244,12 +248,23 @@ class Transport:
                 base_url=base_url,
                 read_timeout=read_timeout,
             )
-            if resp.status_code != 401:
-                self.check(resp, method, path, idempotent, token)
-                return resp
-            resp.close()
-            if replay:
+            status = resp.status_code
+            stale = status == 401 or (status == 403 and not self._known_forbidden(path))
+            if stale and not replay:
+                # Refused before being processed: replaying is safe for every call.
+                resp.close()
+                token = self.tokens.renew(stale=token)
+                continue
+            if status == 401:
+                resp.close()
                 break
-            # A 401 means the request was not processed: replaying is safe for every call.
-            token = self.tokens.renew(stale=token)
+            if status == 403 and replay:
+                self._forbidden[path] = self._clock() + FORBIDDEN_MEMORY
+                log.info("ocean %s %s: 403 with a fresh token, a refusal", method, path)
+            self.check(resp, method, path, idempotent, token)
+            return resp
         raise OceanAuthError(f"Ocean refused a fresh session token on {method} {path}", status=401)
+
+    def _known_forbidden(self, path: str) -> bool:
+        until = self._forbidden.get(path)
+        return until is not None and until > self._clock()

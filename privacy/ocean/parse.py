@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from .dates import parse_local_date_time, parse_ocean_time
+from .errors import OceanRejected
 from .types import (
     Assignment,
     Driver,
@@ -87,6 +88,17 @@ def as_list(body: Any, *keys: str) -> list[dict]:
     if not isinstance(body, list):
         return []
     return [item for item in body if isinstance(item, dict)]
+
+
+def read_list(body: Any, what: str, *keys: str) -> list[dict]:
+    """The items of a read's answer. An empty body is an empty list; anything that is neither a list
+    nor an envelope holding one (an error object sent with status 200, D13) is an error, never []."""
+    if body is None or (isinstance(body, dict) and any(k in body and body[k] is None for k in keys)):
+        return []
+    if isinstance(body, list) or (isinstance(body, dict) and any(isinstance(body.get(k), list) for k in keys)):
+        return as_list(body, *keys)
+    text = describe_error(json.dumps(body, ensure_ascii=False).encode()) if body != "" else ""
+    raise OceanRejected(200, f"unexpected answer to {what}: {text}".strip())
 
 
 def login_info(body: Any) -> LoginInfo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.management.base import CommandError
 
 from privacy.models import AuditEntry
@@ -20,9 +21,14 @@ NEW_WEEK = {
 }
 
 
-def active_week(driver: int) -> dict:
+def active_week(driver: int, at: datetime | None = None) -> dict:
     entries = ocean_client().recurring_get(driver_id=driver)
-    return WeeklySchedule.from_entries(entries, at=datetime.now(UTC)).to_json_days()
+    return WeeklySchedule.from_entries(entries, at=at or datetime.now(UTC)).to_json_days()
+
+
+def later():
+    """A few minutes on: a week set "now" starts at the next whole minute plus a margin (D5)."""
+    return time_machine.travel(datetime.now(UTC) + timedelta(minutes=3))
 
 
 def test_show_prints_the_active_week_with_api_day_names_and_slot_ids(ocean, sim):
@@ -51,7 +57,10 @@ def test_set_sends_the_week_reads_it_back_and_prints_the_confirmed_week(ocean, s
         **NEW_WEEK,
     }
     assert result["week"] == expected
-    assert active_week(7002) == expected  # what the simulator now serves
+    start = datetime.fromisoformat(result["valid_from"])
+    assert start.second == 0 and timedelta(minutes=1) < start - datetime.now(UTC) <= timedelta(minutes=2)
+    assert active_week(7002) != expected  # the current week stays until the start…
+    assert active_week(7002, at=start) == expected  # …then the simulator serves the new one
     assert result["valid_until"] is None
     entry = AuditEntry.objects.get(action="schedule.set", phase="outcome")
     assert entry.driver_id == 7002 and entry.customer == customer and entry.target == "manage.py ocean"
@@ -85,7 +94,8 @@ def test_set_with_a_future_start_keeps_the_current_week_and_shows_the_upcoming_o
 
 def test_history_lists_the_closed_version_after_a_change(ocean, sim, tmp_path):
     ocean("schedule", "set", "--driver", 7004, "--file", write_week(tmp_path, NEW_WEEK))
-    shown = ocean("schedule", "show", "--driver", 7004, "--history").json
+    with later():
+        shown = ocean("schedule", "show", "--driver", 7004, "--history").json
     statuses = [v["status"] for v in shown["history"]]
     assert statuses == ["closed", "active"]
     assert shown["history"][0]["week"]["LUNDI"] == DEFAULT_WEEKDAY
@@ -147,7 +157,8 @@ def test_until_before_from_is_refused(ocean, sim, tmp_path):
 def test_an_empty_week_closes_the_schedule(ocean, sim, tmp_path):
     result = ocean("schedule", "set", "--driver", 7005, "--file", write_week(tmp_path, {})).json
     assert all(slots == [] for slots in result["week"].values())
-    assert ocean("schedule", "show", "--driver", 7005).json["slots"] == []
+    with later():
+        assert ocean("schedule", "show", "--driver", 7005).json["slots"] == []
 
 
 def test_delete_removes_one_slot_and_prints_the_remaining_week(ocean, sim):
@@ -168,6 +179,9 @@ def test_deleting_an_unknown_slot_sends_no_delete(ocean, sim):
     assert "DELETE vieprivee/v1/horairesViePriveeRecurrentesIndividu" not in sim.stats()["by_endpoint"]
 
 
-def test_an_unknown_driver_is_reported_from_ocean(ocean, sim):
-    with pytest.raises(CommandError, match=r"Ocean refused the request \(HTTP 404\)"):
-        ocean("schedule", "show", "--driver", 999999)
+def test_an_unknown_driver_has_nothing_defined_and_cannot_be_set(ocean, sim, tmp_path):
+    # 404 on the recurring GET reads as "nothing defined" (D4): Ocean answers it for an unknown driver too.
+    shown = ocean("schedule", "show", "--driver", 999999).json
+    assert shown["slots"] == [] and all(days == [] for days in shown["active"].values())
+    with pytest.raises(CommandError, match=r"Ocean refused the request \(HTTP 400\)"):
+        ocean("schedule", "set", "--driver", 999999, "--file", write_week(tmp_path, NEW_WEEK))

@@ -156,7 +156,10 @@ def test_recurring_set_sends_the_week_in_inner_map_and_encodes_plus(client, rsps
     }
     client.recurring_set(driver_id=7001, inner_map=week, start=START)
     req = rsps.calls[-1].request
-    assert json.loads(req.body) == {"innerMap": {"map": week}}
+    # Every day is named; a day without private hours is an empty list, so it is cleared (D10).
+    empty = {d: {"VIE_PRIVEE": []} for d in ("MARDI", "MERCREDI", "JEUDI", "VENDREDI", "SAMEDI", "DIMANCHE")}
+    assert json.loads(req.body) == {"innerMap": {"map": week | empty}}
+    assert list(json.loads(req.body)["innerMap"]["map"])[:2] == ["LUNDI", "MARDI"]
     assert query(rsps.calls[-1]) == {
         "individuId": ["7001"],
         "dateDebut": ["24/11/2025 00:00:00 +0000"],

@@ -1,7 +1,7 @@
 """Fixtures of the private-hours tests: the simulator-backed fleet and grid helpers."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,9 +13,13 @@ from privacy.week import WeeklySchedule
 DEFAULT_WEEK = WeeklySchedule.preset_evenings_weekends()
 
 
+APPLIED_AFTER = timedelta(minutes=3)  # a save made "now" starts at the next whole minute + 1 min (D5)
+
+
 def sim_week(sim, driver_id: int, at: datetime | None = None) -> WeeklySchedule:
-    """The week the simulator holds for a driver at ``at`` (default now), read from its store directly."""
-    moment = int((at or datetime.now(UTC)).timestamp() * 1000)
+    """The week the simulator holds for a driver at ``at``, read from its store directly. Default: a
+    few minutes from now, once a week saved "now" is in force."""
+    moment = int((at or datetime.now(UTC) + APPLIED_AFTER).timestamp() * 1000)
     days: dict[str, list] = {}
     for version in sim.state.store.versions(driver_id):
         if version.debut_ms <= moment and (version.fin_ms is None or moment < version.fin_ms):

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import time_machine
+
 from privacy.models import AuditEntry
 from privacy.schedules.forms import week_to_cells
 from privacy.week import WeeklySchedule
@@ -128,6 +130,21 @@ def test_an_upstream_failure_keeps_the_painted_grid_and_says_so_in_french(sim, l
     assert "Océan" in html and "réessayez" in html
     assert sim_week(sim, 7001) == DEFAULT_WEEK
     assert not AuditEntry.objects.filter(upstream_result__startswith="confirmed").exists()
+
+
+def test_saving_now_starts_at_the_next_whole_minute_plus_a_margin(sim, login, manager, lunch_week):
+    """A strict Ocean refuses a start already past when the request lands (D5): "now" is sent as the
+    next whole minute plus one minute, and the current week stays in force until then."""
+    now = datetime.now(UTC).replace(second=37, microsecond=0)
+    with time_machine.travel(now, tick=False):
+        response = login(manager).post("/drivers/7001/", grid_post(lunch_week, action="save"))
+        assert response.status_code == 302
+        assert sim_week(sim, 7001, at=now) == DEFAULT_WEEK
+    starts = {v.debut_ms for v in sim.state.store.versions(7001)}
+    expected = now.replace(second=0) + timedelta(minutes=2)
+    assert int(expected.timestamp() * 1000) in starts
+    assert sim_week(sim, 7001, at=expected) == lunch_week
+    assert sim_week(sim, 7001, at=expected - timedelta(seconds=1)) == DEFAULT_WEEK
 
 
 def test_a_failed_write_is_audited_and_can_be_retried(sim, login, manager, lunch_week):

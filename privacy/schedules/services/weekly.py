@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from privacy.models import Customer, User
 from privacy.ocean import OceanError
+from privacy.ocean.dates import apply_now_start
 from privacy.ocean.errors import OceanRejected, OceanUnavailable
 from privacy.services.audit import REFUSED, audit_write
 from privacy.services.concurrency import check_version, remember
@@ -97,11 +98,12 @@ class DriverSchedule:
 
     @property
     def current(self) -> WeeklySchedule:
-        return self.at(timezone.now())
+        """The week in force from the next "apply now" start: a week saved a moment ago counts."""
+        return self.at(apply_now_start(timezone.now()))
 
     def current_version(self) -> ScheduleVersion | None:
-        now = timezone.now()
-        return next((v for v in self.versions if v.state(now) == "current"), None)
+        moment = apply_now_start(timezone.now())
+        return next((v for v in self.versions if v.state(moment) == "current"), None)
 
 
 def _key(customer: Customer, driver_id: int) -> str:
@@ -194,13 +196,15 @@ class SaveOutcome:
 
 
 def effective_start(valid_from: datetime | None, now: datetime) -> datetime:
-    """The start actually sent: ``now`` for an empty one or one within the tolerance; refuses the past."""
+    """The start actually sent. "Now" (empty, or within the tolerance) becomes the next whole minute
+    plus a margin, never the current second: a strict Océan refuses a start already past when the
+    request lands (D5). Refuses the past."""
     if valid_from is None or valid_from <= now:
         if valid_from is not None and valid_from < now - PAST_TOLERANCE:
             raise ScheduleError(
                 _("The start cannot be in the past: Ocean never changes the past."), field="valid_from"
             )
-        return now
+        return apply_now_start(now)
     return valid_from
 
 
@@ -227,7 +231,7 @@ def schedule_save(
     start = effective_start(valid_from, now)
     if valid_until is not None and valid_until <= start:
         raise ScheduleError(_("The end must be after the start."), field="valid_until")
-    empty_now = week.is_empty() and start == now
+    empty_now = week.is_empty() and (valid_from is None or valid_from <= now)
     if week.is_empty() and not empty_now:
         raise ScheduleError(
             _("Removing every private hour takes effect immediately: leave the start empty."),
