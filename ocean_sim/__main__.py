@@ -1,7 +1,8 @@
 """``python -m ocean_sim --port 8001 [--host 127.0.0.1] [--db PATH] [--seed N] [--drivers N --vehicles M]``.
 
 Environment: OCEAN_SIM_LOGIN / OCEAN_SIM_PASSWORD (credentials, default demo/demo),
-OCEAN_SIM_FAULTS (JSON object, same keys as ``POST /__sim__/faults``)."""
+OCEAN_SIM_FAULTS (JSON object, same keys as ``POST /__sim__/faults``), OCEAN_SIM_VARIANTS (comma-separated
+behaviour variants, e.g. ``d3,d9``: the other reading of the vendor docs, see ocean_sim/variants.py)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
         password=os.environ.get("OCEAN_SIM_PASSWORD", "demo"),
         drivers=args.drivers,
         vehicles=vehicles,
+        variants=os.environ.get("OCEAN_SIM_VARIANTS", ""),
     )
     faults = os.environ.get("OCEAN_SIM_FAULTS")
     if faults:

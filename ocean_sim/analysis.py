@@ -14,6 +14,7 @@ from .dates import DateError, local_date, parse_periode
 from .fleet import Fleet, Step
 from .schedules import BadInput, private_intervals
 from .store import Store
+from .variants import applied_exceptionals
 
 RENDER_MODES = (
     "BY_DRIVER_WITHOUT_HORAIRE_SYNTHESIS",
@@ -63,7 +64,7 @@ def _filters(body: dict) -> dict[str, set[int]]:
     return out
 
 
-def compute(fleet: Fleet, store: Store, body: object, now: datetime) -> list[dict]:
+def compute(fleet: Fleet, store: Store, body: object, now: datetime, variants=None) -> list[dict]:
     if not isinstance(body, dict):
         raise BadInput("JSON body required")
     mode, criteria = body.get("renderMode"), body.get("criteria", "ALL")
@@ -87,7 +88,8 @@ def compute(fleet: Fleet, store: Store, body: object, now: datetime) -> list[dic
     versions, excs = defaultdict(list), defaultdict(list)
     for v in store.versions():
         versions[v.individu_id].append(v)
-    for e in store.exceptionals():
+    stored = store.exceptionals()
+    for e in applied_exceptionals(variants, stored) if variants is not None else stored:
         excs[e.individu_id].append(e)
     decls = store.declarations()
 

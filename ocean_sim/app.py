@@ -14,13 +14,14 @@ from datetime import UTC, date, datetime, timedelta
 import orjson
 from flask import Flask, Response, g, request
 
-from . import views_fleet, views_privacy
+from . import views_fleet, views_positions, views_privacy
 from .dates import DateError, local_date
 from .faults import Faults, Stats
 from .fleet import N_DRIVERS, N_VEHICLES, Fleet
 from .responses import ApiError, json_response
 from .schedules import BadInput, seed_defaults
 from .store import Store
+from .variants import Variants, install_night_trips
 
 log = logging.getLogger("ocean_sim")
 TOKEN_TTL = timedelta(hours=12)
@@ -38,9 +39,11 @@ ROUTES: dict[tuple[str, str], Callable] = {
     ("DELETE", "vieprivee/v1/horairesViePriveeRecurrentesIndividu"): views_privacy.recurring_delete,
     ("GET", "vieprivee/v1/horairesViePriveeExceptionnellesIndividu"): views_privacy.exceptional_get,
     ("POST", "vieprivee/v1/horaireViePriveeExceptionnelleIndividu"): views_privacy.exceptional_post,
+    ("POST", "vieprivee/v1/horairesViePriveeExceptionnellesIndividu"): views_privacy.exceptional_post_plural,
     ("DELETE", "vieprivee/v1/horairesViePriveeExceptionnellesIndividu"): views_privacy.exceptional_delete,
     ("POST", "vieprivee/v1/etapeViePriveePosteriori"): views_privacy.declaration,
     ("POST", "analyse/preformattedPrivacy"): views_privacy.analysis_view,
+    ("GET", "positions/search"): views_positions.search,
 }
 KNOWN_PATHS = {p for _, p in ROUTES}
 # A second customer the account may read, with an empty fleet: the portal's multi-customer tests see
@@ -76,7 +79,9 @@ class SimState:
         clock: Callable[[], datetime] | None,
         drivers: int = N_DRIVERS,
         vehicles: int = N_VEHICLES,
+        variants: str | tuple[str, ...] = (),
     ):
+        self.variants = Variants(variants)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.login, self._password = login, password
         self.customer_id, self.code_exploitant, self.seed = customer_id, code_exploitant, seed
@@ -87,6 +92,7 @@ class SimState:
             self.store.set_meta("anchor", anchor)
         self.fleet = Fleet(seed, date.fromisoformat(anchor), customer_id, code_exploitant,
                            drivers=drivers, vehicles=vehicles)
+        install_night_trips(self.fleet, self.variants)
         seeded = self.store.meta("seeded")  # how many drivers got the default schedule ("1": the demo's)
         seeded_n = 0 if seeded is None else N_DRIVERS if seeded == "1" else int(seeded)
         if seeded_n < len(self.fleet.drivers):  # a first start, or a bigger fleet on the same database
@@ -149,6 +155,7 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
     drivers: int = N_DRIVERS,
     vehicles: int = N_VEHICLES,
+    variants: str | tuple[str, ...] = (),
 ) -> Flask:
     app = Flask("ocean_sim")
     state = SimState(
@@ -161,6 +168,7 @@ def create_app(
         clock=clock,
         drivers=drivers,
         vehicles=vehicles,
+        variants=variants,
     )
     app.extensions["ocean_sim"] = state
 
@@ -185,7 +193,10 @@ def create_app(
 
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError) -> Response:
-        resp = json_response({"status": err.status, "error": err.message, "path": request.path}, err.status)
+        body = {"status": err.status, "error": err.message, "path": request.path}
+        if state.variants.on("d13") and request.method == "GET" and err.status in (400, 404):
+            return json_response(body, 200)  # D13: the error travels in a 200 body
+        resp = json_response(body, err.status)
         resp.headers.update(err.headers)
         return resp
 
@@ -215,7 +226,8 @@ def create_app(
         if ep != "auth/authenticate2":
             token = request.headers.get("X-AUTH-TOKEN")  # werkzeug headers are case-insensitive
             if not state.token_valid(token):
-                raise ApiError(401, "Unauthorized: missing, unknown or expired X-AUTH-TOKEN")
+                status = 403 if state.variants.on("d9") else 401
+                raise ApiError(status, "Unauthorized: missing, unknown or expired X-AUTH-TOKEN")
             cid = request.args.get("customerId")
             if cid is not None:
                 if not cid.strip().isdigit():
@@ -259,6 +271,20 @@ def _register_sim_routes(app: Flask, state: SimState) -> None:
     def stats_reset() -> Response:
         state.stats.reset()
         return json_response(state.stats.snapshot())
+
+    @app.get("/__sim__/variants")
+    def variants_get() -> Response:
+        return json_response(state.variants.snapshot())
+
+    @app.post("/__sim__/variants")
+    def variants_set() -> Response:
+        try:
+            data = orjson.loads(request.get_data() or b"{}")
+            if not isinstance(data, dict):
+                raise ValueError("JSON object expected, e.g. {\"d3\": true}")
+            return json_response(state.variants.update(data))
+        except (ValueError, orjson.JSONDecodeError) as exc:
+            return json_response({"status": 400, "error": str(exc)}, 400)
 
     @app.post("/__sim__/reset")
     def reset() -> Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 
 from .dates import parse_dmy_hms_z
 from .schedules import BadInput
@@ -41,5 +41,7 @@ def date_param(*names: str):
     for name in names:
         raw = request.args.get(name)
         if raw is not None:
+            if raw.endswith("+0000") and current_app.extensions["ocean_sim"].variants.on("d11"):
+                raise BadInput(f"date {raw!r}: the zone must be Z")  # variant D11
             return parse_dmy_hms_z(raw)
     return None

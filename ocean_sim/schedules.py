@@ -104,8 +104,12 @@ def expand_exceptional(e: Exceptional) -> list[tuple[int, Slot, int, int]]:
     return out
 
 
-def exceptional_row(e: Exceptional, driver: Driver, user: dict) -> dict:
+def exceptional_row(e: Exceptional, driver: Driver, user: dict, *, utc_days: bool = False) -> dict:
+    """One period as the GET lists it; ``utc_days`` cuts it into UTC days (variant D6)."""
+    from .variants import expand_utc
+
     ind = payloads.individu(driver)
+    slots = expand_utc(e) if utc_days else expand_exceptional(e)
     return {
         "id": e.id,
         "description": "Exception vie privée",
@@ -122,7 +126,7 @@ def exceptional_row(e: Exceptional, driver: Driver, user: dict) -> dict:
                 "debut": lo,
                 "fin": hi,
             }
-            for k, slot, lo, hi in expand_exceptional(e)
+            for k, slot, lo, hi in slots
         ],
     }
 

@@ -215,6 +215,10 @@ class Store:
                 (numero_embarque, id_etape, int(privacy), now_ms),
             )
 
+    def undeclare(self, numero_embarque: int, id_etape: int) -> None:
+        with self.tx() as db:
+            db.execute("DELETE FROM decl WHERE numero_embarque = ? AND id_etape = ?", (numero_embarque, id_etape))
+
     def declarations(self) -> dict[tuple[int, int], bool]:
         with self._lock:
             return {

@@ -28,6 +28,7 @@ class SimServer:
         customer_id: int = 1110000000,
         code_exploitant: str = "1110000001",
         clock: Callable[[], datetime] | None = None,
+        variants: str | tuple[str, ...] = (),
         host: str = "127.0.0.1",
         port: int = 0,
         drivers: int = 21,
@@ -43,6 +44,7 @@ class SimServer:
             clock=clock,
             drivers=drivers,
             vehicles=vehicles,
+            variants=variants,
         )
         self.state: SimState = self.app.extensions["ocean_sim"]
         self._host, self._port = host, port
@@ -101,6 +103,11 @@ class SimServer:
 
     def clear_faults(self) -> dict:
         return self.set_faults(latency_ms=0, error_rate=0.0, burst_429=0, timeout_rate=0.0)
+
+    def set_variants(self, *names: str) -> dict:
+        """Exactly these behaviour variants on (ocean_sim/variants.py); none = the default reading."""
+        self.state.variants.clear()
+        return self.state.variants.update(dict.fromkeys(names, True))
 
     def reset(self) -> None:
         """Wipe every write back to the seeded state."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import orjson
 from flask import Response, request
 
-from . import payloads
+from . import payloads, variants
 from .dates import parse_dmy
 from .params import int_param, str_list
 from .responses import ApiError, json_response
@@ -96,5 +96,6 @@ def fiche_jour(state: SimState) -> Response:
     vehicle = state.fleet.vehicle_by_id.get(veh_id)
     if vehicle is None:
         raise ApiError(404, f"unknown vehicle {veh_id}")
-    steps = state.fleet.steps(vehicle, day, state.now())
-    return json_response({"fjRows": [payloads.fj_row(state.fleet, s) for s in steps]})
+    steps = variants.fiche_steps(state.variants, state.fleet, vehicle, day, state.now())
+    rows = variants.fiche_rows(state.variants, [payloads.fj_row(state.fleet, s) for s in steps])
+    return json_response({"fjRows": rows})

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import orjson
 from flask import Response, request
 
-from . import analysis, payloads, schedules
+from . import analysis, payloads, schedules, variants
 from .dates import to_ms
 from .params import date_param, int_list, int_param
 from .responses import ApiError, empty_response, json_response
@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from .fleet import Driver
 
 PAST_TOLERANCE = timedelta(minutes=1)
+
+
+def _tolerance(state: SimState) -> timedelta:
+    return timedelta(0) if state.variants.on("d5") else PAST_TOLERANCE
+
+
+def _nothing(state: SimState, rows: list) -> None:
+    if not rows and state.variants.on("d4"):
+        raise ApiError(404, "Not Found: nothing defined for this individu")
 
 
 def _body() -> object:
@@ -40,7 +49,9 @@ def _driver(state: SimState, *, status_if_unknown: int) -> Driver:
 # ----- recurring ----------------------------------------------------------------------------
 def recurring_get(state: SimState) -> Response:
     drv = _driver(state, status_if_unknown=404)
-    return json_response(schedules.recurring_rows(state.store.versions(drv.id), drv))
+    rows = schedules.recurring_rows(state.store.versions(drv.id), drv)
+    _nothing(state, rows)
+    return json_response(rows)
 
 
 def recurring_post(state: SimState) -> Response:
@@ -48,11 +59,17 @@ def recurring_post(state: SimState) -> Response:
     now = state.now()
     debut = date_param("dateDebut") or now
     fin = date_param("dateFin")
-    if debut < now - PAST_TOLERANCE:
+    if debut < now - _tolerance(state):
         raise BadInput("dateDebut is in the past: changes never impact the past")
     if fin is not None and fin <= debut:
         raise BadInput("dateFin must be after dateDebut")
-    slots = schedules.parse_week(_body())
+    body = _body()
+    slots = schedules.parse_week(body)
+    if state.variants.on("d10"):  # only the days named in the body are replaced
+        named = set(body["innerMap"]["map"])
+        running = [v for v in state.store.versions(drv.id)
+                   if v.debut_ms <= to_ms(debut) and (v.fin_ms is None or v.fin_ms > to_ms(debut))]
+        slots += [slot for v in running for _sid, _hid, slot in v.slots if slot[0] not in named]
     state.store.replace_week(drv.id, to_ms(debut), to_ms(fin) if fin else None, slots)
     return json_response(True)
 
@@ -79,10 +96,25 @@ def exceptional_get(state: SimState) -> Response:
         if (lo is None or e.fin_ms > to_ms(lo)) and (hi is None or e.debut_ms < to_ms(hi))
     ]
     user = payloads.api_user(state.login)
-    return json_response([schedules.exceptional_row(e, drv, user) for e in rows])
+    _nothing(state, rows)
+    utc_days = state.variants.on("d6")
+    return json_response([schedules.exceptional_row(e, drv, user, utc_days=utc_days) for e in rows])
+
+
+def exceptional_post_plural(state: SimState) -> Response:
+    """D7: the plural path takes the POST only when the variant is on (else: known path, 405)."""
+    if not state.variants.on("d7"):
+        raise ApiError(405, "Method Not Allowed")
+    return _exceptional_post(state)
 
 
 def exceptional_post(state: SimState) -> Response:
+    if state.variants.on("d7"):
+        raise ApiError(404, "Not Found")
+    return _exceptional_post(state)
+
+
+def _exceptional_post(state: SimState) -> Response:
     drv = _driver(state, status_if_unknown=400)
     debut, fin = date_param("dateDebut"), date_param("dateFin")
     if debut is None or fin is None:
@@ -90,7 +122,7 @@ def exceptional_post(state: SimState) -> Response:
     if fin <= debut:
         raise BadInput("dateFin must be after dateDebut")
     now = state.now()
-    if debut < now - PAST_TOLERANCE:
+    if debut < now - _tolerance(state):
         raise BadInput("dateDebut is in the past: changes never impact the past")
     description = request.args.get("description", "")
     ext_id = int_param("extensionIdToUpdate")
@@ -134,9 +166,19 @@ def declaration(state: SimState) -> Response:
     now = state.now()
     if state.fleet.find_step(numero, id_etape, now) is None:
         raise BadInput(f"unknown step {id_etape} for numeroEmbarque {numero}")
-    state.store.declare(numero, id_etape, privacy == "true", to_ms(now))
+    if privacy == "false" and state.variants.on("d2"):
+        state.store.undeclare(numero, id_etape)  # D2: false withdraws the request
+    else:
+        state.store.declare(numero, id_etape, privacy == "true", to_ms(now))
     return json_response([True])
 
 
 def analysis_view(state: SimState) -> Response:
-    return json_response(analysis.compute(state.fleet, state.store, _body(), state.now()))
+    body, now, on = _body(), state.now(), state.variants
+    result = analysis.compute(state.fleet, state.store, body, now, on)
+
+    def other() -> list[dict]:
+        swapped = {**body, "renderMode": variants.other_mode(body["renderMode"])}
+        return analysis.compute(state.fleet, state.store, swapped, now, on)
+
+    return json_response(variants.analysis_answer(on, result, other))

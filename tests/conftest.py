@@ -199,6 +199,7 @@ def sim(_sim_server, settings):
 
     _sim_server.reset()
     _sim_server.clear_faults()
+    _sim_server.set_variants()  # the default reading of the docs (tests switch variants on explicitly)
     _sim_server.reset_stats()
     settings.OCEAN_BASE_URL = _sim_server.base_url
     settings.OCEAN_LOGIN = "demo"
@@ -211,4 +212,5 @@ def sim(_sim_server, settings):
     ocean_clients_reset()
     yield _sim_server
     _sim_server.clear_faults()
+    _sim_server.set_variants()
     ocean_clients_reset()
