@@ -160,7 +160,7 @@ def fiche_steps(variants: Variants, fleet: Fleet, vehicle, day: date, now: datet
 
 def fiche_rows(variants: Variants, rows: list[dict]) -> list[dict]:
     """Rows as sent: with stops between trips (D12), times in UTC (D3)."""
-    if variants.on("d12"):
+    if variants.on("d12") and rows:
         with_stops = []
         for row, nxt in zip(rows, [*rows[1:], None], strict=True):
             with_stops.append(row)

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacy.cli import doctor, fleet, report, schedules
+from privacy.cli import doctor, fleet, probe, report, schedules
 from privacy.cli.common import Cli, CliError, ensure_database
 from privacy.ocean import OceanAuthError, OceanError, OceanRejected, OceanUnavailable
 from privacy.ocean.analysis import RENDER_MODES
@@ -117,6 +117,11 @@ def _build(parser) -> None:
         help=gettext_lazy("one of the 10 render modes (default %(default)s)"),
     )
     rep.add_argument("--driver", dest="drivers", type=int, action="extend", nargs="+", default=[], metavar="ID")
+    ask = _leaf(sub, "probe", help=gettext_lazy("first contact: ask Ocean what its documentation leaves open"))
+    ask.add_argument(
+        "--write-driver", type=int, metavar="ID",
+        help=gettext_lazy("also the write questions, on this test driver (schedule and periods restored after)"),
+    )
     check = _leaf(sub, "doctor", help=gettext_lazy("check the setup: Ocean, customers, cache, broker, worker, beat"))
     check.add_argument(
         "--worker-timeout", type=float, default=None, metavar="SECONDS",
@@ -156,6 +161,8 @@ def _run(cli: Cli, o: dict) -> dict:
         return fleet.declare(cli, vehicle=o["vehicle"], step=o["step"], private=o["private"])
     if action == "doctor":
         return doctor.doctor(cli, worker_timeout=o["worker_timeout"])
+    if action == "probe":
+        return probe.probe(cli, write_driver=o["write_driver"])
     return report.report(cli, first=o["first"], last=o["last"], mode=o["mode"], drivers=o["drivers"])
 
 
@@ -193,8 +200,9 @@ class Command(BaseCommand):
         try:
             super().run_from_argv(argv)
         except SystemExit as exc:
-            # argparse exits with 2 on a usage error; every error of this command exits with 1.
-            if exc.code not in (0, None):
+            # argparse exits with 2 on a usage error; every error of this command exits with 1,
+            # except the probe's "Ocean answers differently from the configuration" (3).
+            if exc.code not in (0, None, probe.EXIT_CONTRADICTED):
                 raise SystemExit(1) from None
             raise
 
@@ -210,11 +218,14 @@ class Command(BaseCommand):
                 raise CommandError(describe(exc)) from None
         warning = result.pop("warning", None)
         failure = result.pop("failure", None)  # a report saying something is wrong (doctor): JSON, then exit 1
+        exit_code = result.pop("exit_code", 0)  # the probe: 3 when Ocean contradicts the configuration
         self.stdout.write(cli.dumps(result))
         if warning:
             self.stderr.write(warning)
         if failure:
             raise CommandError(failure)
+        if exit_code:
+            raise SystemExit(exit_code)
 
 
 @contextmanager
