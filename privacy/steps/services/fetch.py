@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from privacy.models import Customer
 from privacy.ocean import OceanError, OceanRejected
+from privacy.ocean.fiche import ocean_days
 from privacy.ocean.types import StepPoint
 from privacy.services.ocean import ocean_client
 
@@ -126,8 +127,31 @@ class FetchResult:
 
 def fiche_start(customer: Customer, pairs: Iterable[tuple[int, date]],
                 submit: Callable) -> Callable[[], FetchResult]:
-    """Start every (vehicle, day) not in the cache on ``submit`` (a pool's submit) and return the function
-    that waits for them and caches what came back."""
+    """Start what the (vehicle, local day) pairs need on ``submit`` (a pool's submit); the returned function
+    waits and gives each pair its steps, whichever clock Ocean cuts its days on (D14): every Ocean day a
+    local day straddles is read (a week costs one more call per vehicle) and each row is put back on the
+    local day its start falls in, once."""
+    sources = {p: [(p[0], d) for d in ocean_days(p[1], p[1], customer.time_zone)] for p in set(pairs)}
+    finish_days = _ocean_start(customer, {src for srcs in sources.values() for src in srcs}, submit)
+
+    def finish() -> FetchResult:
+        fetched, result = finish_days(), FetchResult(steps={}, failed=set())
+        for pair, srcs in sources.items():
+            if any(src in fetched.failed for src in srcs):
+                result.failed.add(pair)
+            elif any(src in fetched.steps for src in srcs):  # else a future day: no steps yet
+                rows = {r.step_id: r for src in srcs for r in fetched.steps.get(src, ())
+                        if r.start.astimezone(customer.tz).date() == pair[1]}
+                result.steps[pair] = tuple(sorted(rows.values(), key=lambda r: r.start))
+        return result
+
+    return finish
+
+
+def _ocean_start(customer: Customer, pairs: Iterable[tuple[int, date]],
+                 submit: Callable) -> Callable[[], FetchResult]:
+    """Start every (vehicle, Ocean day) not in the cache on ``submit`` and return the function that waits
+    for them and caches what came back."""
     today = local_today(customer)
     wanted = sorted({p for p in pairs if p[1] <= today})  # a future day has no steps yet
     keys = {p: fiche_key(customer, *p) for p in wanted}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
+from django.conf import settings
 from django.utils import timezone
 
 from privacy import access
@@ -30,6 +31,10 @@ from privacy.steps.services.wave import driver_week
 
 # Statuses whose wanted value is the current intent (a rejected or refused one is not).
 LIVE = (DeclarationStatus.PENDING, DeclarationStatus.SENT, DeclarationStatus.CONFIRMED)
+
+
+def privacy_false_cancels() -> bool:
+    return settings.OCEAN_PRIVACY_FALSE_MEANS == "cancel"
 
 
 def deadline_for(customer: Customer, end: datetime) -> datetime:
@@ -113,12 +118,20 @@ class StepFacts:
         return f"{minutes // 60} h {minutes % 60:02d}" if minutes >= 60 else f"{minutes} min"
 
     @property
+    def cancel_mode(self) -> bool:
+        """Ocean reads privacy=false as "withdraw the request" (OCEAN_PRIVACY_FALSE_MEANS=cancel, D2):
+        a driver can ask for private and withdraw it, never make a trip pro against the schedule."""
+        return privacy_false_cancels()
+
+    @property
     def effective_private(self) -> bool | None:
-        """The classification that counts: a live declaration, else the schedule (None = mixed/unknown)."""
+        """The classification that counts: a live declaration, else the schedule (None = mixed/unknown).
+        In cancel mode a "false" declaration is a withdrawn request: the schedule counts."""
         d = self.declaration
-        if d is not None and d.status in LIVE:
+        withdrawn = self.cancel_mode and d is not None and not d.private
+        if d is not None and d.status in LIVE and not withdrawn:
             return d.private
-        if d is not None and d.confirmed_private is not None:
+        if d is not None and d.confirmed_private is not None and not (self.cancel_mode and not d.confirmed_private):
             return d.confirmed_private
         return {PRIVATE: True, PRO: False}.get(self.schedule.kind)
 
