@@ -96,7 +96,10 @@ class ScheduleForm(WeekForm):
     valid_from = LocalDateTimeField(
         label=_("Valid from"),
         required=False,
-        help_text=_("Leave empty to start now. Ocean never changes the past."),
+        help_text=_(
+            "Leave empty to start now: Ocean is sent the next whole minute plus one, so that it never receives "
+            "a start already past."
+        ),
     )
     valid_until = LocalDateTimeField(
         label=_("Valid until"), required=False, help_text=_("Optional; empty = until further notice.")
@@ -226,7 +229,10 @@ class ApplyForm(forms.Form):
     valid_from = LocalDateTimeField(
         label=_("Valid from"),
         required=False,
-        help_text=_("Leave empty to start now. Ocean never changes the past."),
+        help_text=_(
+            "Leave empty to start now: Ocean is sent the next whole minute plus one, so that it never receives "
+            "a start already past."
+        ),
     )
 
     def __init__(self, *args, customer, entities: dict[int, str], tz_name: str, **kwargs):

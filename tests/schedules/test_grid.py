@@ -137,11 +137,14 @@ def test_saving_now_starts_at_the_next_whole_minute_plus_a_margin(sim, login, ma
     next whole minute plus one minute, and the current week stays in force until then."""
     now = datetime.now(UTC).replace(second=37, microsecond=0)
     with time_machine.travel(now, tick=False):
-        response = login(manager).post("/drivers/7001/", grid_post(lunch_week, action="save"))
+        client = login(manager)
+        response = client.post("/drivers/7001/", grid_post(lunch_week, action="save"))
         assert response.status_code == 302
         assert sim_week(sim, 7001, at=now) == DEFAULT_WEEK
+        page = client.get(response["Location"]).content.decode()
     starts = {v.debut_ms for v in sim.state.store.versions(7001)}
     expected = now.replace(second=0) + timedelta(minutes=2)
+    assert f"s’applique à partir du {expected.astimezone(PARIS):%d/%m/%Y %H:%M}" in page  # the page says when
     assert int(expected.timestamp() * 1000) in starts
     assert sim_week(sim, 7001, at=expected) == lunch_week
     assert sim_week(sim, 7001, at=expected - timedelta(seconds=1)) == DEFAULT_WEEK

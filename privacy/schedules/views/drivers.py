@@ -232,7 +232,9 @@ def driver_schedule(request, driver_id: int):
     if outcome.changed:
         messages.success(
             request,
-            _("Saved and confirmed by Ocean: %(summary)s.") % {"summary": week_summary(outcome.confirmed)},
+            _("Saved and confirmed by Ocean: %(summary)s. It applies from %(when)s.")
+            % {"summary": week_summary(outcome.confirmed),
+               "when": timezone.localtime(outcome.start, customer.tz).strftime("%d/%m/%Y %H:%M")},
         )
     else:
         messages.info(request, _("Nothing to save: Ocean already has this schedule."))
