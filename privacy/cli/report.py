@@ -61,7 +61,7 @@ def _fetch_rows(cli: Cli, **analysis) -> list[ParsedRow]:
                 for r in parse_analysis(
                     fh, private_keys=settings.REPORT_PRIVATE_KEYS, pro_keys=settings.REPORT_PRO_KEYS
                 )
-                if r.kind != "entity"
+                if r.kind == ("driver" if analysis["render_mode"].startswith("BY_DRIVER") else "vehicle")  # D8
             ]
         except MalformedAnalysis as exc:
             raise CliError(_("Ocean’s analysis answer could not be read (%(error)s).") % {"error": exc}) from None

@@ -192,8 +192,15 @@ def _ingest_mode(customer: Customer, period: Period, mode: str, snapshot: Report
         body.seek(0)
         rows = parse_analysis(body, private_keys=settings.REPORT_PRIVATE_KEYS, pro_keys=settings.REPORT_PRO_KEYS,
                               survey=survey)
-        store_rows(snapshot, rows)
+        store_rows(snapshot, rows_of_mode(rows, mode))
     return size
+
+
+def rows_of_mode(rows, mode: str):
+    """Only the tree the mode asked for (D8: an answer may hold both trees; the other mode's run stores
+    the other one, so keeping both would count every vehicle twice)."""
+    kinds = ("driver", "entity") if mode.startswith("BY_DRIVER") else ("vehicle",)
+    return (r for r in rows if r.kind in kinds)
 
 
 def store_rows(snapshot: ReportSnapshot, rows) -> int:
