@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from privacy.ocean.analysis import RENDER_MODES
+from privacy.reports.services.ingest import tree_of
 from privacy.reports.services.parse import MalformedAnalysis, ParsedRow, parse_analysis
 
 from .common import Cli, CliError, day_range
@@ -59,9 +60,10 @@ def _fetch_rows(cli: Cli, **analysis) -> list[ParsedRow]:
             return [
                 r
                 for r in parse_analysis(
-                    fh, private_keys=settings.REPORT_PRIVATE_KEYS, pro_keys=settings.REPORT_PRO_KEYS
+                    fh, private_keys=settings.REPORT_PRIVATE_KEYS, pro_keys=settings.REPORT_PRO_KEYS,
+                    shape=settings.OCEAN_ANALYSIS_TREE, only=tree_of(analysis["render_mode"]),  # D1, D8
                 )
-                if r.kind == ("driver" if analysis["render_mode"].startswith("BY_DRIVER") else "vehicle")  # D8
+                if r.kind != "entity"
             ]
         except MalformedAnalysis as exc:
             raise CliError(_("Ocean’s analysis answer could not be read (%(error)s).") % {"error": exc}) from None

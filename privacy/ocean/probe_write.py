@@ -8,16 +8,13 @@ period is deleted, a trip's declaration is left as the schedule classifies it.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
 from . import analysis as analysis_body
 from .dates import apply_now_start, format_ocean_datetime, to_utc_from_local
 from .errors import OceanError
 from .probe_record import Answer
 from .vieprivee import DAYS, EXCEPTIONAL_PLURAL, EXCEPTIONAL_SINGULAR, PRIVATE, RECURRING, VP, full_week
-
-if TYPE_CHECKING:
-    from .probe import Probe
 
 LABEL = "PROBE"
 TRIP_DAYS = 28
@@ -35,7 +32,8 @@ def week_of(entries, at: datetime) -> dict:
 
 
 class WriteQuestions:
-    def __init__(self, probe: Probe) -> None:
+    def __init__(self, probe: Any) -> None:
+        """``probe``: the running privacy.ocean.probe.Probe (not imported: probe.py imports this module)."""
         self.p, self.client, self.driver = probe, probe.client, probe.write_driver
 
     def run(self) -> None:

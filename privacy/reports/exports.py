@@ -42,7 +42,8 @@ def table_dataset(table, customer, period, title: str) -> tablib.Dataset:
     width = max(2, len(table.columns))
     dataset = tablib.Dataset(title=title[:31])
     _header(dataset, width, [(_("Report"), title)] + _stamp(customer, period,
-                                                              table.snapshot.as_of if table.snapshot else None))
+                                                              table.snapshot.as_of if table.snapshot else None)
+            + _incomplete(table.snapshot))
     dataset.append([f"{c.label} (%)" if c.unit == "%" else str(c.label) for c in table.columns])
     for line in table.lines + ([table.totals] if table.totals else []):
         dataset.append([_cell(line.values[c.key], c.places) for c in table.columns])
@@ -57,7 +58,14 @@ def _cell(value, places):
     return float(value) if places else int(value)
 
 
-def benefit_dataset(lines, customer, year: int, as_of) -> tablib.Dataset:
+def _incomplete(snapshot) -> list[tuple[str, str]]:
+    """The report's "incomplete" line (D1): what Ocean sent that the portal could not read."""
+    if snapshot is None or not getattr(snapshot, "incomplete", ""):
+        return []
+    return [(_("Incomplete"), _("Ocean sent figures the portal cannot read: %(what)s") % {"what": snapshot.incomplete})]
+
+
+def benefit_dataset(lines, customer, year: int, as_of, data=None) -> tablib.Dataset:
     from privacy.reports.benefit_words import regime_words
     from privacy.reports.services.periods import Period
 
@@ -68,7 +76,7 @@ def benefit_dataset(lines, customer, year: int, as_of) -> tablib.Dataset:
                _("First day with data"), _("Last day with data"), _("Days without data")]
     dataset = tablib.Dataset(title=_("Benefit in kind")[:31])
     _header(dataset, len(headers), [(_("Report"), _("Benefit in kind"))]
-            + _stamp(customer, Period.year(year), as_of))
+            + _stamp(customer, Period.year(year), as_of) + _incomplete(data))
     dataset.append([str(h) for h in headers])
     for line in lines:
         cover, attribution = line.coverage, line.attribution

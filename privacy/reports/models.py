@@ -38,6 +38,9 @@ class ReportSnapshot(models.Model):
     is_current = models.BooleanField(default=False)
     bytes_read = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What Ocean sent that the portal could not read (unknown period keys, another tree shape, totals that
+    # do not add up), and the setting that would fix it; empty when every figure was read (D1).
+    incomplete = models.TextField(_("incomplete"), blank=True, default="")
 
     class Meta:
         constraints = [

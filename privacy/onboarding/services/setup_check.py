@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from privacy.models import Customer, User
 from privacy.ocean import OceanAuthError, OceanError, OceanRejected
+from privacy.onboarding.services.setup_analysis import check_analysis
 from privacy.services import health
 from privacy.services.fleet import fleet_get
 from privacy.services.health import BEAT_HEARTBEAT_KEY
@@ -286,6 +287,8 @@ def _customers_checks(customers: list[Customer], login_ok: bool) -> list[SetupCh
                 )
             )
         checks.append(check_code_exploitant(customer))
+        if (analysis := check_analysis(customer, OK, WARNING, SetupCheck)) is not None:
+            checks.append(analysis)
     return checks
 
 

@@ -148,6 +148,7 @@ class YearData:
     read_at: datetime | None = None  # the latest "as of" of the stored months
     year_rows: dict[int, ReportRow] = field(default_factory=dict)  # the year's own snapshot, if stored
     year_as_of: date | None = None
+    incomplete: str = ""  # the stored months whose analysis could not be read completely (D1), in words
 
     @property
     def months_stored(self) -> list[int]:
@@ -176,6 +177,9 @@ def year_data(customer: Customer, year: int) -> YearData:
     data = YearData(year)
     by_pk = {}
     for snap in snapshots:
+        if snap.incomplete:
+            month = f"{snap.period_start:%m/%Y}: {snap.incomplete}"
+            data.incomplete = "; ".join(filter(None, [data.incomplete, month]))
         data.as_of[snap.period_start.month] = snap.as_of.astimezone(customer.tz).date()
         data.read_at = max(filter(None, [data.read_at, snap.as_of]))
         data.rows[snap.period_start.month] = {}

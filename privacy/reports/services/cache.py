@@ -52,7 +52,7 @@ class PageState:
 
 
 _STATE_SQL = """
-SELECT s.id, s.as_of, s.period_kind,
+SELECT s.id, s.as_of, s.period_kind, s.incomplete,
        (SELECT MAX(c.id) FROM {snap} c WHERE c.customer_id = %s AND c.is_current),
        (SELECT COUNT(*) FROM {snap} c WHERE c.customer_id = %s AND c.is_current),
        (SELECT r.id FROM {refresh} r WHERE r.customer_id = %s AND r.period_start = %s AND r.period_end = %s
@@ -73,7 +73,7 @@ def page_state(customer: Customer, period: Period) -> PageState:
     with connection.cursor() as cursor:
         cursor.execute(sql, [customer.pk, customer.pk, customer.pk, start, end, customer.pk, start, end,
                              customer.pk, start, end])
-        snapshot_id, as_of, kind, top_id, count, refresh_id, refresh_status = cursor.fetchone()
+        snapshot_id, as_of, kind, incomplete, top_id, count, refresh_id, refresh_status = cursor.fetchone()
     snapshot = None
     if snapshot_id:
         if isinstance(as_of, str):  # SQLite hands back text
@@ -82,7 +82,8 @@ def page_state(customer: Customer, period: Period) -> PageState:
             as_of = timezone.make_aware(as_of, UTC)
         snapshot = ReportSnapshot(
             pk=snapshot_id, customer=customer, period_kind=kind, period_start=period.start,
-            period_end=period.end, as_of=as_of, is_current=True, status=ReportSnapshot.Status.COMPLETE)
+            period_end=period.end, as_of=as_of, is_current=True, status=ReportSnapshot.Status.COMPLETE,
+            incomplete=incomplete or "")
     latest = None
     if refresh_status in (*ReportRefresh.ACTIVE, ReportRefresh.Status.FAILED):
         latest = ReportRefresh.objects.filter(pk=refresh_id).first()

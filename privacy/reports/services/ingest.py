@@ -24,6 +24,7 @@ from privacy.models import Customer, User
 from privacy.ocean.errors import OceanAuthError, OceanError, OceanRejected, OceanUnavailable
 from privacy.reports.models import ReportRefresh, ReportRow, ReportSnapshot
 from privacy.reports.services.cache import precompute
+from privacy.reports.services.incomplete import incomplete_text
 from privacy.reports.services.parse import AnalysisSurvey, MalformedAnalysis, ParsedRow, parse_analysis
 from privacy.reports.services.periods import Period, period_of
 from privacy.services.audit import audit_record
@@ -146,7 +147,10 @@ def _run(refresh: ReportRefresh) -> None:
             _progress(refresh, before, _("Downloading the analysis (%(mode)s)…") % {"mode": _mode_label(mode)})
             snapshot.bytes_read += _ingest_mode(customer, period, mode, snapshot, survey)
             _progress(refresh, after, _("Analysis read (%(mode)s).") % {"mode": _mode_label(mode)})
-        snapshot.save(update_fields=["bytes_read"])
+        snapshot.incomplete = incomplete_text(snapshot, survey)
+        if snapshot.incomplete:
+            logger.warning("report refresh %s incomplete: %s", refresh_id, snapshot.incomplete)
+        snapshot.save(update_fields=["bytes_read", "incomplete"])
         swap(snapshot)
     except OceanUnavailable:
         snapshot.delete()
@@ -191,16 +195,15 @@ def _ingest_mode(customer: Customer, period: Period, mode: str, snapshot: Report
         )
         body.seek(0)
         rows = parse_analysis(body, private_keys=settings.REPORT_PRIVATE_KEYS, pro_keys=settings.REPORT_PRO_KEYS,
-                              survey=survey)
-        store_rows(snapshot, rows_of_mode(rows, mode))
+                              survey=survey, shape=settings.OCEAN_ANALYSIS_TREE, only=tree_of(mode))
+        store_rows(snapshot, rows)
     return size
 
 
-def rows_of_mode(rows, mode: str):
-    """Only the tree the mode asked for (D8: an answer may hold both trees; the other mode's run stores
-    the other one, so keeping both would count every vehicle twice)."""
-    kinds = ("driver", "entity") if mode.startswith("BY_DRIVER") else ("vehicle",)
-    return (r for r in rows if r.kind in kinds)
+def tree_of(mode: str) -> str:
+    """The tree the mode asks for: only that one is read (D8: an answer may hold both; the other mode's
+    run stores the other one, so reading both would count every vehicle twice)."""
+    return "synthesisTreeByDriver" if mode.startswith("BY_DRIVER") else "synthesisTreeByVehicle"
 
 
 def store_rows(snapshot: ReportSnapshot, rows) -> int:

@@ -21,6 +21,7 @@ import logging
 import mmap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import msgspec
@@ -166,12 +167,21 @@ def _trees(result) -> dict:
     return {name: tree for name in TREES if (tree := getattr(result, name)) is not None}
 
 
-def _rows(results: list, keys: Keys, survey: AnalysisSurvey) -> list[ParsedRow]:
+def _rows(results: list, keys: Keys, survey: AnalysisSurvey, shape: str = "root-entity-leaf",
+          only: str | None = None) -> list[ParsedRow]:
+    """Rows of every tree (or of the tree ``only``, D8), read as ``shape`` (D1, OCEAN_ANALYSIS_TREE)."""
     leaves: list[ParsedRow] = []
     entities: list[ParsedRow] = []
     for result in results:
         for tree, root in _trees(result).items():
             survey.trees.append(tree)
+            if only is not None and tree != only:
+                continue
+            if shape == "root-leaf":
+                found = _flat_rows(tree, root, keys, survey)
+                leaves += found
+                entities += _entity_sums(found) if TREES[tree] == "driver" else []
+                continue
             for entity_key, entity in (root.nodes or {}).items():
                 children = entity.nodes or {}
                 if not children:
@@ -187,6 +197,38 @@ def _rows(results: list, keys: Keys, survey: AnalysisSurvey) -> list[ParsedRow]:
                     if row is not None:
                         entities.append(row)
     return leaves + entities
+
+
+@dataclass(frozen=True)
+class _Named:
+    entity: dict
+
+
+def _flat_rows(tree: str, root, keys: Keys, survey: AnalysisSurvey) -> list[ParsedRow]:
+    """root → driver/vehicle: each leaf names its entity in its totals."""
+    rows = []
+    for leaf_key, leaf in (root.nodes or {}).items():
+        if leaf.nodes:
+            survey.note_shape(f"{tree}: nodes below the leaf level (under {leaf_key!r})")
+        entity = (leaf.entityTotalCumul or {}).get("entity") if isinstance(leaf.entityTotalCumul, dict) else None
+        entity = entity if isinstance(entity, dict) else {}
+        row = _to_row(tree, (str(entity.get("id", "")), leaf_key), leaf, _Named(entity), keys, survey)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def _entity_sums(rows: list[ParsedRow]) -> list[ParsedRow]:
+    """Entity rows as the sums of their drivers (a root → driver tree has no entity nodes)."""
+    sums: dict[int, ParsedRow] = {}
+    for row in rows:
+        if row.entity_id is None:
+            continue
+        total = sums.setdefault(row.entity_id, ParsedRow("entity", row.entity_id, row.entity_name, row.entity_id,
+                                                         row.entity_name, dict.fromkeys(row.values, 0)))
+        for name, value in row.values.items():
+            total.values[name] += value
+    return list(sums.values())
 
 
 def _to_row(tree: str, ids: tuple[str, ...], node, entity, keys: Keys, survey: AnalysisSurvey):
@@ -208,9 +250,11 @@ def _to_row(tree: str, ids: tuple[str, ...], node, entity, keys: Keys, survey: A
     return ParsedRow(TREES[tree], ocean_id, name, entity_id, entity_name, values, extra)
 
 
-def parse_analysis(fileobj: BinaryIO, *, private_keys, pro_keys,
-                   survey: AnalysisSurvey | None = None) -> Iterator[ParsedRow]:
-    """Yield one ParsedRow per leaf (driver/vehicle) and per entity node of every tree in the answer.
+def parse_analysis(fileobj: BinaryIO, *, private_keys, pro_keys, survey: AnalysisSurvey | None = None,
+                   shape: str = "root-entity-leaf", only: str | None = None) -> Iterator[ParsedRow]:
+    """Yield one ParsedRow per leaf (driver/vehicle) and per entity node of every tree in the answer
+    (of the tree ``only``, e.g. "synthesisTreeByDriver", when given), read as ``shape``: root → entity →
+    leaf (default) or root → leaf (OCEAN_ANALYSIS_TREE, D1).
 
     ``fileobj`` is read whole from its start (a real file is memory-mapped, not copied). Pass a
     ``survey`` to collect what the answer held beyond the documented shape."""
@@ -218,7 +262,7 @@ def parse_analysis(fileobj: BinaryIO, *, private_keys, pro_keys,
     keys = Keys(private_keys, pro_keys, survey)
     with _buffer(fileobj) as buffer:
         results = _results(buffer, survey)
-        rows = _rows(results, keys, survey)
+        rows = _rows(results, keys, survey, shape, only)
         del results  # drops every Raw view of the buffer before the file is unmapped
     yield from rows
 

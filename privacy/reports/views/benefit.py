@@ -107,7 +107,7 @@ def benefit_export(request):
     lines, data, _warning = benefit_lines(customer, year, today=today)
     audit_record(actor=request.user, action="report.export", customer=customer,
                  target=f"benefit {year} {fmt}", after={"rows": len(lines)})
-    dataset = exports.benefit_dataset(lines, customer, year, data.read_at)
+    dataset = exports.benefit_dataset(lines, customer, year, data.read_at, data)
     return exports.respond(dataset, fmt, f"benefit-in-kind-{year}")
 
 

@@ -1,0 +1,16 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('privacy', '0006_onboarding'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='reportsnapshot',
+            name='incomplete',
+            field=models.TextField(blank=True, default='', verbose_name='incomplete'),
+        ),
+    ]
