@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from . import parse
-from .dates import utc_as_wall_clock, wall_clock_as_utc
+from .dates import parse_ocean_time, utc_as_wall_clock, wall_clock_as_utc
 from .errors import OceanRejected
 from .types import ExceptionalPeriod, ScheduleEntry
 
@@ -40,6 +41,22 @@ def full_week(inner_map: dict) -> dict:
         week.setdefault(day, {PRIVATE: []})
     week.update({k: v for k, v in inner_map.items() if k not in week})  # unknown keys: Océan decides
     return week
+
+
+def observed_day_cut(period: ExceptionalPeriod, tz_name: str) -> str | None:
+    """On which clock Océan cut this period into day slots (D6): "local", "UTC", or None when the
+    slots cannot tell (no slot, or the zone is UTC at that instant)."""
+    stored = parse_ocean_time(period.raw.get("debut")) if period.raw else None
+    first = period.slots[0] if period.slots else None
+    if stored is None or first is None or first.start_hour is None:
+        return None
+    local = stored.astimezone(ZoneInfo(tz_name))
+    if local.utcoffset() == timedelta(0):
+        return None
+    slot = (first.start_hour, first.start_minute or 0)
+    if slot == (local.hour, local.minute):
+        return "local"
+    return "UTC" if slot == (stored.hour, stored.minute) else None
 
 
 class ViePriveeMixin:

@@ -212,3 +212,19 @@ def test_apply_now_is_the_next_whole_minute_plus_a_margin():
     assert apply_now_start(now.replace(second=0, microsecond=0)) == datetime(2026, 5, 4, 10, 2, tzinfo=UTC)
     with pytest.raises(ValueError):
         apply_now_start(now.replace(tzinfo=None))
+
+
+def test_the_clock_a_period_was_cut_on_is_read_from_its_day_slots(client, rsps):
+    from privacy.ocean.vieprivee import observed_day_cut
+
+    item = load("exceptional_fr.json")  # debut 2027-12-25T00:00Z, one SAMEDI 00:00 slot: cut in UTC
+    rsps.add(responses.GET, PLURAL, json=item)
+    start = datetime(2027, 12, 24, tzinfo=UTC)
+    [period] = client.exceptional_list(driver_id=7, start=start, end=start + timedelta(days=3))
+    assert observed_day_cut(period, "Europe/Paris") == "UTC"
+    assert observed_day_cut(period, "UTC") is None  # no offset: cannot tell
+    local = copy.deepcopy(item)
+    local[0]["horairesIndividu"][0]["horaire"]["debutHeure"] = 1  # 00:00Z is 01:00 in Paris
+    rsps.replace(responses.GET, PLURAL, json=local)
+    [period] = client.exceptional_list(driver_id=7, start=start, end=start + timedelta(days=3))
+    assert observed_day_cut(period, "Europe/Paris") == "local"

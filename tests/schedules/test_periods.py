@@ -145,3 +145,20 @@ def test_an_upstream_failure_keeps_the_input_and_explains(sim, login, manager):
     assert 'value="Congés"' in html and 'value="2027-07-05"' in html
     assert "Océan" in html
     assert sim_periods(sim, 7001) == []
+
+
+def test_a_period_cut_on_another_clock_names_the_setting_to_change(sim, login, manager, settings):
+    """Read back, a period's day slots tell on which clock Ocean cut it (D6): the page names the setting."""
+    client = login(manager)
+    response = add(client, "NOEL", "2027-12-25", "2027-12-25")
+    assert "OCEAN_PERIOD_DAY_CUT" not in client.get(response["Location"]).content.decode()
+    sim.set_variants("d6")
+    response = add(client, "PONT", "2027-11-12", "2027-11-12")
+    page = client.get(response["Location"]).content.decode()
+    assert "OCEAN_PERIOD_DAY_CUT=UTC" in page and "décalée" in page
+    settings.OCEAN_PERIOD_DAY_CUT = "UTC"
+    from privacy.services.ocean import ocean_clients_reset
+
+    ocean_clients_reset()
+    response = add(client, "ASCENSION", "2027-05-06", "2027-05-06")
+    assert "OCEAN_PERIOD_DAY_CUT" not in client.get(response["Location"]).content.decode()

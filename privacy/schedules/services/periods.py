@@ -8,15 +8,17 @@ so invalid input never reaches Ocean, then confirmed by reading the list back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacy.models import Customer, User
 from privacy.ocean import OceanError
+from privacy.ocean.vieprivee import observed_day_cut
 from privacy.schedules.services.weekly import (
     PAST_TOLERANCE,
     ScheduleError,
@@ -40,6 +42,14 @@ class Period:
     label: str
     start: datetime
     end: datetime
+    day_cut: str | None = field(default=None, compare=False)  # the clock Ocean cut it into days on (D6)
+
+    @property
+    def day_cut_setting(self) -> str | None:
+        """"OCEAN_PERIOD_DAY_CUT=…" when Ocean cut this period on another clock than configured."""
+        if self.day_cut is None or self.day_cut == settings.OCEAN_PERIOD_DAY_CUT:
+            return None
+        return f"OCEAN_PERIOD_DAY_CUT={self.day_cut}"
 
     def state(self, now: datetime) -> str:
         if self.end <= now:
@@ -67,7 +77,8 @@ def periods_forget(customer: Customer, driver_id: int) -> None:
 
 
 def _from_cache(data: list) -> list[Period]:
-    return [Period(i, label, datetime.fromisoformat(a), datetime.fromisoformat(b)) for i, label, a, b in data]
+    return [Period(i, label, datetime.fromisoformat(a), datetime.fromisoformat(b), *cut)
+            for i, label, a, b, *cut in data]
 
 
 def periods_cached(customer: Customer, driver_id: int) -> list[Period] | None:
@@ -85,13 +96,14 @@ def periods_list(customer: Customer, driver_id: int, *, fresh: bool = False) -> 
     raw = ocean_client(customer).exceptional_list(driver_id=driver_id, start=now - LOOK_BACK, end=now + LOOK_AHEAD)
     periods = sorted(
         (
-            Period(p.delete_id, p.label or "", p.start, p.end)
+            Period(p.delete_id, p.label or "", p.start, p.end, observed_day_cut(p, customer.time_zone))
             for p in raw
             if p.delete_id is not None and p.start is not None and p.end is not None
         ),
         key=lambda p: (p.start, p.end, p.id),
     )
-    cache.set(key, [[p.id, p.label, p.start.isoformat(), p.end.isoformat()] for p in periods], PERIODS_TTL)
+    cache.set(key, [[p.id, p.label, p.start.isoformat(), p.end.isoformat(), p.day_cut] for p in periods],
+              PERIODS_TTL)
     return periods
 
 

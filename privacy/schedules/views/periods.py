@@ -66,7 +66,7 @@ def _save(request, customer, driver, form, periods, update_id=None):
     data = form.cleaned_data
     try:
         period_check(periods, start=data["start"], end=data["end"], now=timezone.now(), exclude_id=update_id)
-        period_save(
+        saved = period_save(
             actor=request.user,
             customer=customer,
             driver_id=driver.ocean_id,
@@ -76,6 +76,11 @@ def _save(request, customer, driver, form, periods, update_id=None):
             update_id=update_id,
             base_version=data.get("base_version", ""),
         )
+        if saved.day_cut_setting:  # Ocean cut it into days on another clock than configured (D6)
+            messages.warning(request, _(
+                "Ocean cut this period into days on another clock than the portal expects, so it may be "
+                "shifted by an hour or two in Ocean. An administrator should set %(setting)s."
+            ) % {"setting": saved.day_cut_setting})
     except EditConflict as conflict:
         return period_conflict(request, customer, driver, data, conflict)
     except ScheduleError as exc:
