@@ -35,8 +35,12 @@ def probe_config(cli: Cli) -> ProbeConfig:
 
 
 def save(cli: Cli, report) -> Path:
-    folder = Path(settings.VAR_DIR) / "probe" / cli.now.strftime("%Y%m%dT%H%M%SZ")
-    folder.mkdir(parents=True, exist_ok=True)
+    base = Path(settings.VAR_DIR) / "probe" / cli.now.strftime("%Y%m%dT%H%M%SZ")
+    folder, n = base, 1
+    while folder.exists():  # two runs in the same second keep both
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    folder.mkdir(parents=True)
     for n, exchange in enumerate(report.exchanges, start=1):
         name = f"{n:03d}-{exchange.question}.json"
         (folder / name).write_text(json.dumps(exchange.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")

@@ -131,3 +131,15 @@ def test_a_stand_in_with_404_for_no_schedule_and_403_for_an_expired_token(ocean,
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=3)):
         assert ocean("schedule", "show", "--driver", 7006).json["active"]["SAMEDI"] == [["00:00", "23:59"]]
     assert sim.stats()["by_status"].get("403", 0) >= 2 and sim.stats()["by_status"].get("404", 0) >= 1
+
+
+def test_the_setup_page_offers_the_probe_and_shows_its_last_answers(probe, sim, login, admin_user):
+    client = login(admin_user)
+    page = client.get("/setup/").content.decode()
+    assert "python manage.py ocean probe" in page and "Pas encore lancé." in page
+    assert probe()[0] == 0
+    assert "Chaque réponse correspond à la configuration." in client.get("/setup/").content.decode()
+    sim.set_variants("d11")
+    assert probe()[0] == 3
+    page = client.get("/setup/").content.decode()
+    assert "Réglages à changer" in page and "OCEAN_ZONE_TOKEN=Z" in page

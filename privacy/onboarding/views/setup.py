@@ -20,6 +20,7 @@ from privacy.onboarding.services.accounts import (
     customer_update,
     customer_version,
 )
+from privacy.onboarding.services.probe_results import latest_probe
 from privacy.onboarding.services.setup_check import run_setup_checks
 from privacy.services.concurrency import EditConflict, changed_fields, reapply
 from privacy.services.fleet import fleet_get
@@ -37,6 +38,7 @@ def _setup_page(request, report=None):
             "customers": Customer.objects.order_by("name", "pk"),
             "runs": OnboardingRun.objects.select_related("customer", "created_by")[:10],
             "report": report,
+            "probe": latest_probe(),
         },
     )
 
