@@ -19,7 +19,7 @@ class ProbeSummary:
 
 def latest_probe() -> ProbeSummary | None:
     root = Path(settings.VAR_DIR) / "probe"
-    runs = sorted(p for p in root.glob("*/answers.json")) if root.is_dir() else []
+    runs = sorted(root.glob("*/answers.json"), key=lambda p: p.stat().st_mtime_ns) if root.is_dir() else []
     if not runs:
         return None
     try:
