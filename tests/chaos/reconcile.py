@@ -35,8 +35,9 @@ PRESENT, ABSENT = "present", "absent"
 
 
 def sim_week(sim, driver_id: int) -> WeeklySchedule:
-    """The week Ocean applies now to ``driver_id``, from the simulator's own tables."""
-    now_ms = int(sim.state.now().timestamp() * 1000)
+    """The week Ocean applies to ``driver_id`` once a week saved now is in force (it starts at the next
+    whole minute plus one, ocean-api D5), from the simulator's own tables."""
+    now_ms = int((sim.state.now() + timedelta(minutes=3)).timestamp() * 1000)
     inner: dict = {}
     for v in sim.state.store.versions(driver_id):
         if v.debut_ms <= now_ms and (v.fin_ms is None or v.fin_ms > now_ms):
