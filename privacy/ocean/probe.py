@@ -49,6 +49,15 @@ def error_body(answer: RawAnswer) -> bool:
     return "error" in body or (isinstance(body.get("status"), int) and body["status"] >= 400)
 
 
+def _near(a: dict, b: dict) -> bool:
+    """The same place within ~10 m (positions/search and ficheJour may round differently)."""
+    try:
+        return (abs(float(a["latitudeY"]) - float(b["latitudeY"])) < 1e-4
+                and abs(float(a["longitudeX"]) - float(b["longitudeX"])) < 1e-4)
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def guess_keys(keys: list[str]) -> str:
     return ",".join(f"{k}:{'private' if 'PRIV' in k.upper() else 'pro'}" for k in keys)
 
@@ -243,7 +252,7 @@ class Probe:
             if got.status != 200 or not isinstance(got.body, dict):
                 return Answer(None, f"positions/search answered HTTP {got.status}: cannot compare", None, None)
             same = [p for v in got.body.get("positionsVehicles") or [] for p in v.get("positions") or []
-                    if p.get("latitudeY") == pos.get("latitudeY") and p.get("longitudeX") == pos.get("longitudeX")]
+                    if _near(p, pos)]
             if not same:
                 continue
             true = min((datetime.fromtimestamp(p["timestamp"] / 1000, UTC) for p in same if p.get("timestamp")),
