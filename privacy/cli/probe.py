@@ -53,9 +53,14 @@ def probe(cli: Cli, *, write_driver: int | None = None) -> dict:
     report = Probe(cli.client, probe_config(cli), now=lambda: cli.now, write_driver=write_driver).run()
     folder = save(cli, report)
     result = report.as_dict() | {"raw_answers": str(folder)}
+    unsettled = sorted(name for name, a in report.questions.items() if a.matches_config is None)
+    if unsettled:
+        result["warning"] = _("Not settled by Ocean's answers (see the evidence): %(names)s") % {
+            "names": ", ".join(unsettled)}
     if report.contradicted:
         lines = report.to_change or [_("(no setting covers it: see the evidence)")]
-        result["warning"] = _("Ocean answers differently from the configuration. Settings to change:") + "\n" + (
-            "\n".join(f"  {line}" for line in lines))
+        result["warning"] = "\n".join(filter(None, [
+            _("Ocean answers differently from the configuration. Settings to change:"),
+            *(f"  {line}" for line in lines), result.get("warning")]))
         result["exit_code"] = EXIT_CONTRADICTED
     return result
