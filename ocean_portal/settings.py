@@ -269,7 +269,9 @@ def _period_keys(text: str) -> dict[str, str]:
 
 
 # Analysis period-map keys and their meaning (D1).
-OCEAN_ANALYSIS_PERIOD_KEYS = _period_keys(env.str("OCEAN_ANALYSIS_PERIOD_KEYS", default="VIE_PRIVEE:private,VIE_PRO:pro"))
+OCEAN_ANALYSIS_PERIOD_KEYS = _period_keys(
+    env.str("OCEAN_ANALYSIS_PERIOD_KEYS", default="VIE_PRIVEE:private,VIE_PRO:pro")
+)
 # Analysis tree: customer root → entity → driver/vehicle, or root → driver/vehicle (D1).
 OCEAN_ANALYSIS_TREE = _choice("OCEAN_ANALYSIS_TREE", "root-entity-leaf", ("root-entity-leaf", "root-leaf"))
 # A trip declared with privacy=false becomes professional (pro) or its request is withdrawn (cancel) (D2).
