@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from privacy.onboarding.services.setup_check import WARNING, run_setup_checks
 from privacy.reports.models import ReportRefresh
-from privacy.reports.services.periods import Period
 from privacy.reports.services.queries import current_snapshot
 
 from .conftest import previous_month
@@ -60,11 +59,12 @@ def test_another_tree_shape_marks_the_report_incomplete_and_names_the_setting(si
     assert snapshot.incomplete == ""
 
 
-def test_the_benefit_page_says_so_too(sim, customer, refresh_now, login, hr):
+def test_the_benefit_page_and_its_export_say_so_too(sim, customer, refresh_now, login, hr):
     sim.set_variants("d1_keys")
-    period = previous_month(customer)
-    year = Period.year(period.start.year)
-    refresh = refresh_now(customer, year)
-    assert refresh.status == ReportRefresh.Status.DONE, refresh.message
-    page = login(hr).get(reverse("privacy:benefit"), {"year": period.start.year}).content.decode()
-    assert "Ce rapport est incomplet." in page
+    period, _snapshot = refreshed(customer, refresh_now)  # a month of the year: the benefit reads months
+    client = login(hr)
+    page = client.get(reverse("privacy:benefit"), {"year": period.start.year}).content.decode()
+    assert "Ce rapport est incomplet." in page and "PRIVE" in page
+    export = client.get(reverse("privacy:benefit_export"), {"year": period.start.year, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    assert any(r and r[0] == "Incomplet" and "PRIVE" in r[1] for r in rows)

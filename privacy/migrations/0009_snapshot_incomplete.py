@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0006_onboarding'),
+        ('privacy', '0008_merge_payroll_pages'),
     ]
 
     operations = [
