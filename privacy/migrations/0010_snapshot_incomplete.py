@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0008_merge_payroll_pages'),
+        ('privacy', '0009_trust'),
     ]
 
     operations = [
