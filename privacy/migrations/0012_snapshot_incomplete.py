@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0009_trust'),
+        ('privacy', '0011_peers19_calendar_sync'),
     ]
 
     operations = [
