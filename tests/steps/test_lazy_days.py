@@ -46,7 +46,7 @@ def test_a_slow_week_answers_at_once_and_its_cards_join_the_running_reads(sim, l
     assert "step-" not in shell and "Chargement des trajets depuis Océan" in shell and "<noscript>" in shell
     cards = client.get(part_url(shell), headers={"HX-Request": "true"}).content.decode()
     assert "step-" in cards and "<html" not in cards
-    assert calls(sim, FICHE) == 7  # one wave for the page and its cards, not two
+    assert calls(sim, FICHE) == 8  # one wave for the page and its cards, not two (7 days + the UTC day before, D14)
     assert StepAccessLog.objects.count() == 1  # the page and its cards are one view
     sim.clear_faults()
     sim.reset_stats()
