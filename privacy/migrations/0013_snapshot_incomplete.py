@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0011_peers19_calendar_sync'),
+        ('privacy', '0012_crash_safe'),
     ]
 
     operations = [
