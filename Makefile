@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 PORT     ?= 8000
 SIM_PORT ?= 8001
 
-.PHONY: install messages run test test-any-day proof-long smoke lint audit clean
+.PHONY: install messages run test test-any-day proof-long smoke lint audit mutation clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ lint: install
 # when it is unreachable, fails on any finding not justified in scripts/audit.py). See SECURITY.md.
 audit: install
 	$(BIN)/python scripts/audit.py
+
+# Mutation testing of the core modules (scripts/mutation.py, tests/MUTATION.md): one module at a time with
+# its own tests and at most MUTATION_WORKERS (2) processes; MODULES="week dates" runs some of them.
+mutation: messages
+	$(BIN)/python scripts/mutation.py $(MODULES)
 
 clean:
 	rm -rf var staticfiles .pytest_cache

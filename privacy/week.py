@@ -226,9 +226,13 @@ class WeeklySchedule:
     __slots__ = ("_days",)
 
     def __init__(self, slots: Mapping[str, Iterable[Slot | tuple[int, int]]] | None = None):
+        if slots is not None and not isinstance(slots, Mapping):
+            raise _error(None, _("The schedule is not valid."))
         days: dict[str, tuple[Slot, ...]] = dict.fromkeys(DAYS, ())
         for day, items in (slots or {}).items():
             day = _check_day(day)
+            if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
+                raise _error(day, _("the slots are not valid."))
             days[day] = _merge(_as_slot(item, day) for item in items)
         object.__setattr__(self, "_days", tuple(days[d] for d in DAYS))
 
@@ -270,10 +274,12 @@ class WeeklySchedule:
         return cls()
 
     def with_day(self, day: str, slots: Iterable[Slot | tuple[int, int]]) -> WeeklySchedule:
-        return WeeklySchedule({**self.slots, _check_day(day): tuple(slots)})
+        return WeeklySchedule({**self.slots, _check_day(day): slots})
 
     def copy_day(self, src: str, targets: Iterable[str]) -> WeeklySchedule:
         source = self.day(src)
+        if isinstance(targets, (str, bytes)) or not isinstance(targets, Iterable):
+            raise _error(None, _("Unknown day %(day)s."), day=repr(targets))
         return WeeklySchedule({**self.slots, **{_check_day(t): source for t in targets}})
 
     @classmethod
@@ -292,6 +298,8 @@ class WeeklySchedule:
 
     # -- queries ---------------------------------------------------------------
     def is_private(self, day: str, minute: int) -> bool:
+        if type(minute) is not int:
+            raise _error(day, _("the time %(value)s is not valid."), value=repr(minute))
         return any(s.start <= minute < s.end for s in self.day(day))
 
     def private_minutes_between(self, start_local: datetime, end_local: datetime) -> int:
@@ -300,6 +308,9 @@ class WeeklySchedule:
         Both naive or both aware (an aware end is converted to the start's zone);
         the walk goes day by day so a trip may cross midnight or several days.
         """
+        for moment in (start_local, end_local):
+            if not isinstance(moment, datetime):
+                raise _error(None, _("The date %(value)s is not valid."), value=repr(moment))
         if (start_local.tzinfo is None) != (end_local.tzinfo is None):
             raise _error(None, _("The start and the end must both have a time zone or neither."))
         if end_local.tzinfo is not None:

@@ -14,6 +14,10 @@ from hypothesis import settings as hypothesis_settings
 from privacy.models import Customer, Role, User
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# `make mutation` (scripts/mutation.py) runs two mutants at once from one forked process: property
+# tests replay the same fixed examples for every mutant ("mutation" profile), and each process keeps its
+# own cache (below).
+MUTATION_RUN = bool(os.environ.get("MUTATION_RUN"))
 
 # Hypothesis profiles (every property test uses the loaded one): "dev" is quick for a local run, "ci" is
 # chosen when CI=true (enough examples per form to matter), "long" is the documented deep run
@@ -24,7 +28,10 @@ hypothesis_settings.register_profile("ci", max_examples=25, deadline=None, suppr
                                      derandomize=True, print_blob=True)
 hypothesis_settings.register_profile("long", max_examples=200, deadline=None, suppress_health_check=_HEALTH,
                                      print_blob=True)
-HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev")
+hypothesis_settings.register_profile("mutation", max_examples=50, deadline=None, suppress_health_check=_HEALTH,
+                                     derandomize=True, database=None)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or (
+    "mutation" if MUTATION_RUN else "ci" if IN_CI else "dev")
 hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
 
 
@@ -99,6 +106,8 @@ def _fast_hasher_and_clean_cache(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Trips pages render their day cards in the same answer (tests/steps/test_lazy_days.py turns this on).
     settings.STEPS_LAZY_DAYS = False
+    if MUTATION_RUN:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
     from privacy.reports.services.cache import forget_recent
