@@ -158,7 +158,9 @@ def test_exceptional_without_extension_falls_back_to_id_and_en_shape():
     assert period.delete_id == period.id == 1110000002
     assert period.extension_id is None and period.label is None and period.author is None
     assert len(period.slots) == 1 and period.slots[0].day == "LUNDI"
-    assert not period.entirely_future(datetime(2020, 1, 1, tzinfo=UTC)) or period.start is not None
+    assert (period.start, period.end) == (datetime(2025, 12, 31, 23, tzinfo=UTC), None)
+    assert period.entirely_future(datetime(2020, 1, 1, tzinfo=UTC))
+    assert not period.entirely_future(datetime(2025, 12, 31, 23, tzinfo=UTC))
 
 
 def test_it_parses_fiche_jour_rows():
@@ -198,13 +200,6 @@ def test_refusal_bodies(body):
 )
 def test_success_bodies(body):
     assert not p.is_refusal(body)
-
-
-def test_missing_keys_never_raise():
-    for fn in (p.driver, p.vehicle, p.entity, p.assignment, p.schedule_entry, p.exceptional_period):
-        fn({})
-        fn({"individu": None, "vehicle": "x", "horaire": [], "extension": 3, "chauffeurVehicule": None})
-    p.step({"posDeb": None, "posFin": "x"}, None, "Europe/Paris")
 
 
 def test_error_text_extraction():
