@@ -55,7 +55,7 @@ def can_view_driver(user: User, driver: DriverLike) -> bool:
     """Schedules, periods, steps (masked where private) and declarations of ``driver``."""
     if is_admin(user):
         return True
-    if not user.is_authenticated or user.customer_id != driver.customer_id:
+    if not user.is_authenticated or not user.is_active or user.customer_id != driver.customer_id:
         return False
     if user.role == Role.MANAGER:
         return in_entity_scope(user, driver.entity_id)

@@ -52,7 +52,7 @@ MODULES: dict[str, Module] = {
     "parse": Module(("privacy/ocean/parse.py",),
                     ("tests/ocean/test_parse.py", "tests/ocean/test_parse_fields.py", "tests/ocean/test_client.py")),
     "http": Module(("privacy/ocean/http.py",),
-                   ("tests/ocean/test_retries_auth.py", "tests/ocean/test_client.py")),
+                   ("tests/ocean/test_transport.py", "tests/ocean/test_retries_auth.py", "tests/ocean/test_client.py")),
     "tokens": Module(("privacy/ocean/tokens.py",),
                      ("tests/ocean/test_shared_state.py", "tests/ocean/test_retries_auth.py")),
     "access": Module(("privacy/access.py",), ("tests/unit/test_access_rules.py", "tests/test_access.py")),

@@ -282,7 +282,8 @@ def test_declare_step(client, rsps, private):
 )
 def test_write_success_bodies(client, rsps, status, kwargs):
     rsps.add(responses.POST, f"{VP}/etapeViePriveePosteriori", status=status, **kwargs)
-    client.declare_step(code_exploitant="1", numero_embarque=2, step_id=3, private=True)
+    assert client.declare_step(code_exploitant="1", numero_embarque=2, step_id=3, private=True) is None
+    assert [c.response.status_code for c in api_calls(rsps)] == [status]  # sent once, accepted, not resent
 
 
 @pytest.mark.parametrize("body", [False, [False], [{"boolean": False}]])

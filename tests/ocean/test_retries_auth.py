@@ -81,7 +81,7 @@ def test_transient_statuses_are_retried_on_reads(client, rsps, status, sleeps):
     rsps.add(responses.GET, ENTITIES, status=status)
     rsps.add(responses.GET, ENTITIES, json={"entities": []})
     assert client.entities() == []
-    assert len(sleeps) == 1
+    assert len(sleeps) == 1 and n_calls(rsps, ENTITIES) == 2
 
 
 def test_connection_errors_are_retried_on_reads(client, rsps, sleeps):
@@ -89,14 +89,31 @@ def test_connection_errors_are_retried_on_reads(client, rsps, sleeps):
     rsps.add(responses.GET, ENTITIES, body=requests.ReadTimeout("slow"))
     rsps.add(responses.GET, ENTITIES, json={"entities": []})
     assert client.entities() == []
-    assert len(sleeps) == 2
+    assert len(sleeps) == 2 and n_calls(rsps, ENTITIES) == 3
 
 
-def test_connection_errors_exhausted(client, rsps):
+def test_connection_errors_exhausted(client, rsps, sleeps, config):
     rsps.add(responses.GET, ENTITIES, body=requests.ConnectionError("boom"))
     with pytest.raises(OceanUnavailable) as err:
         client.entities()
     assert "ConnectionError" in str(err.value)
+    assert n_calls(rsps, ENTITIES) == config.max_retries + 1 == 4  # the budget: 3 retries, not 2, not 4
+    assert len(sleeps) == config.max_retries
+
+
+def test_login_failures_are_retried_and_counted(make_client, rsps, sleeps, config):
+    rsps.add(responses.POST, LOGIN, status=502)
+    rsps.add(responses.POST, LOGIN, body=requests.ReadTimeout("slow"))
+    rsps.add(responses.POST, LOGIN, json=load("login.json"))
+    rsps.add(responses.GET, ENTITIES, json={"entities": []})
+    assert make_client().entities() == []
+    assert n_calls(rsps, LOGIN) == 3 and len(sleeps) == 2
+    rsps.replace(responses.POST, LOGIN, status=503)
+    sleeps.clear()
+    with pytest.raises(OceanUnavailable) as err:
+        make_client().entities()  # a fresh store: it must log in, and gives up after the same budget
+    assert err.value.status == 503
+    assert n_calls(rsps, LOGIN) == 3 + config.max_retries + 1 and len(sleeps) == config.max_retries
 
 
 def test_500_on_a_non_idempotent_write_is_not_retried(client, rsps, sleeps):
@@ -157,10 +174,10 @@ def test_idempotent_writes_are_retried(client, rsps, sleeps, path, call):
     rsps.add(responses.POST, f"{VP}/{path}", status=500)
     rsps.add(responses.POST, f"{VP}/{path}", json=True)
     call(client)
-    assert n_calls(rsps, f"{VP}/{path}") == 2
+    assert n_calls(rsps, f"{VP}/{path}") == 2 and len(sleeps) == 1
 
 
-def test_analysis_is_retried_as_a_read(client, rsps):
+def test_analysis_is_retried_as_a_read(client, rsps, sleeps):
     url = f"{BASE}/analyse/preformattedPrivacy"
     rsps.add(responses.POST, url, status=503)
     rsps.add(responses.POST, url, json=[])
@@ -168,6 +185,7 @@ def test_analysis_is_retried_as_a_read(client, rsps):
         client.preformatted_privacy(start=START, end=END, render_mode="BY_DRIVER_WITH_HORAIRE_DETAIL")
         == b"[]"
     )
+    assert n_calls(rsps, url) == 2 and len(sleeps) == 1
 
 
 @pytest.mark.parametrize("status", [400, 403, 404, 422])
