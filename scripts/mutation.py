@@ -46,15 +46,16 @@ class Module:
 
 
 # name -> the files mutated and the tests that exercise them.
+OCEAN = "tests/ocean/"
 MODULES: dict[str, Module] = {
     "week": Module(("privacy/week.py",), ("tests/unit/test_week.py", "tests/unit/test_week_validation.py")),
-    "dates": Module(("privacy/ocean/dates.py",), ("tests/ocean/test_dates.py", "tests/ocean/test_parse.py")),
+    "dates": Module(("privacy/ocean/dates.py",), (OCEAN + "test_dates.py", OCEAN + "test_parse.py")),
     "parse": Module(("privacy/ocean/parse.py",),
-                    ("tests/ocean/test_parse.py", "tests/ocean/test_parse_fields.py", "tests/ocean/test_client.py")),
+                    (OCEAN + "test_parse.py", OCEAN + "test_parse_fields.py", OCEAN + "test_client.py")),
     "http": Module(("privacy/ocean/http.py",),
-                   ("tests/ocean/test_transport.py", "tests/ocean/test_retries_auth.py", "tests/ocean/test_client.py")),
+                   (OCEAN + "test_transport.py", OCEAN + "test_retries_auth.py", OCEAN + "test_client.py")),
     "tokens": Module(("privacy/ocean/tokens.py",),
-                     ("tests/ocean/test_shared_state.py", "tests/ocean/test_retries_auth.py")),
+                     (OCEAN + "test_tokens.py", OCEAN + "test_retries_auth.py", OCEAN + "test_transport.py")),
     "access": Module(("privacy/access.py",), ("tests/unit/test_access_rules.py", "tests/test_access.py")),
     "uncertain": Module(("privacy/services/uncertain.py",), ("tests/unit/test_uncertain.py",)),
 }
