@@ -8,10 +8,12 @@ pages treat like private for masking (privacy first).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 
 from django.core.cache import cache
 
@@ -24,6 +26,7 @@ from privacy.week import DAYS, WeeklySchedule, WeekValidationError
 log = logging.getLogger(__name__)
 
 CALENDAR_TTL = 2 * 60  # short: a schedule edited on another page shows here within minutes
+OFFSET_PROBE = timedelta(hours=12)  # DST changes are months apart: one probe per half day finds each
 
 PRIVATE, PRO, MIXED, UNKNOWN = "private", "pro", "mixed", "unknown"
 
@@ -66,23 +69,54 @@ class PrivacyCalendar:
             rest = next_rest
         grid = WeeklySchedule.from_entries(self.entries, at=start)
         for lo, hi in rest:
-            private += grid.private_minutes_between(lo.astimezone(tz), hi.astimezone(tz))
+            private += _grid_minutes(grid, lo, hi, tz)
         private = min(private, total)
         pro = total - private
         if private and pro:
             return ScheduleClass(MIXED, private, pro)
-        if private or (total == 0 and grid.is_private(_day_name(start, tz), _minute(start, tz))):
+        if private or (total == 0 and self._private_at(grid, start, tz)):
             return ScheduleClass(PRIVATE, private, 0)
         return ScheduleClass(PRO, 0, pro)
 
+    def _private_at(self, grid: WeeklySchedule, at: datetime, tz) -> bool:
+        """An instant (a zero-length step) is private in an exceptional period or a private slot."""
+        if any(p_start <= at < p_end for p_start, p_end in self.periods):
+            return True
+        local = at.astimezone(tz)
+        return grid.is_private(DAYS[local.weekday()], local.hour * 60 + local.minute)
 
-def _day_name(at: datetime, tz) -> str:
-    return DAYS[at.astimezone(tz).weekday()]
+
+def _grid_minutes(grid: WeeklySchedule, lo: datetime, hi: datetime, tz) -> int:
+    """Private minutes of [lo, hi) by the weekly grid, read on the local wall clock but counted in real
+    time: the span is cut where the zone's UTC offset changes (DST), and each piece's wall clock runs
+    from its start like real time, so the hour repeated in autumn counts twice and the hour skipped in
+    spring not at all."""
+    cuts = [lo, *_offset_changes(lo, hi, tz), hi]
+    minutes = 0
+    for a, b in pairwise(cuts):
+        if a < b:
+            wall = a.astimezone(tz).replace(tzinfo=None)
+            minutes += grid.private_minutes_between(wall, wall + (b - a))
+    return minutes
 
 
-def _minute(at: datetime, tz) -> int:
-    local = at.astimezone(tz)
-    return local.hour * 60 + local.minute
+def _offset_changes(lo: datetime, hi: datetime, tz) -> list[datetime]:
+    """The instants in (lo, hi) where ``tz`` changes its UTC offset (zones change on whole seconds)."""
+    def offset(second: int) -> timedelta:
+        return datetime.fromtimestamp(second, UTC).astimezone(tz).utcoffset()
+
+    changes = []
+    a = lo
+    while a < hi:
+        b = min(hi, a + OFFSET_PROBE)
+        x, y = math.floor(a.timestamp()), math.ceil(b.timestamp())
+        if offset(x) != offset(y):
+            while y - x > 1:
+                mid = (x + y) // 2
+                x, y = (mid, y) if offset(mid) == offset(x) else (x, mid)
+            changes.append(datetime.fromtimestamp(y, UTC))
+        a = b
+    return [c for c in changes if lo < c < hi]
 
 
 def calendar_key(customer: Customer, driver_id: int, first: date, last: date) -> str:

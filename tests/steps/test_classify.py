@@ -1,0 +1,206 @@
+"""PrivacyCalendar.classify: minutes of a trip in private time, exceptional periods, edges and DST days.
+
+The grid used below: Monday to Friday private 00:00–08:00 and 18:00–24:00, the weekend wholly private
+(Europe/Paris). Trips are given in UTC, like Ocean's times once parsed.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from privacy.ocean.types import ScheduleEntry
+from privacy.steps.services.classify import (
+    MIXED,
+    PRIVATE,
+    PRO,
+    UNKNOWN,
+    PrivacyCalendar,
+    ScheduleClass,
+    classify,
+)
+from privacy.week import DAYS
+
+PARIS = ZoneInfo("Europe/Paris")
+MONDAY = datetime(2026, 1, 5)  # local dates of a winter week (UTC+1)
+
+
+def entry(day, sh, sm, eh, em, valid_from=None, valid_until=None, kind="VIE_PRIVEE"):
+    return ScheduleEntry(id=1, day=day, type=kind, start_hour=sh, start_minute=sm, end_hour=eh, end_minute=em,
+                         valid_from=valid_from, valid_until=valid_until)
+
+
+EVENINGS_WEEKENDS = tuple(
+    [e for d in DAYS[:5] for e in (entry(d, 0, 0, 8, 0), entry(d, 18, 0, 24, 0))]
+    + [entry(d, 0, 0, 24, 0) for d in DAYS[5:]]
+)
+
+
+def local(day_offset: int, hh: int, mm: int = 0, base=MONDAY) -> datetime:
+    """A Paris wall-clock time ``day_offset`` days after ``base``, as an aware UTC instant."""
+    return (base + timedelta(days=day_offset)).replace(hour=hh, minute=mm, tzinfo=PARIS).astimezone(UTC)
+
+
+def calendar(*periods, entries=EVENINGS_WEEKENDS) -> PrivacyCalendar:
+    return PrivacyCalendar(entries=entries, periods=tuple(periods))
+
+
+def cls(cal, start, end, tz=PARIS) -> tuple:
+    got = cal.classify(start, end, tz)
+    return got.kind, got.private_minutes, got.pro_minutes
+
+
+# -- the weekly grid alone ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (local(0, 10), local(0, 11), (PRO, 0, 60)),
+        (local(0, 7, 30), local(0, 8, 30), (MIXED, 30, 30)),
+        (local(0, 19), local(0, 19, 45), (PRIVATE, 45, 0)),
+        (local(0, 17, 59), local(0, 18, 1), (MIXED, 1, 1)),
+        (local(0, 8), local(0, 18), (PRO, 0, 600)),  # from the end of one slot to the start of the next
+        (local(-1, 23), local(0, 9), (MIXED, 540, 60)),  # Sunday night into Monday morning
+        (local(4, 17), local(7, 8, 30), (MIXED, 3720, 90)),  # Friday 17:00 to Monday 08:30
+    ],
+)
+def test_trips_against_the_weekly_grid(start, end, expected):
+    assert cls(calendar(), start, end) == expected
+
+
+def test_the_grid_is_read_in_the_customer_zone():
+    start, end = datetime(2026, 1, 5, 17, 30, tzinfo=UTC), datetime(2026, 1, 5, 18, 30, tzinfo=UTC)
+    assert cls(calendar(), start, end, PARIS) == (PRIVATE, 60, 0)  # 18:30–19:30 in Paris
+    assert cls(calendar(), start, end, ZoneInfo("UTC")) == (MIXED, 30, 30)
+    assert cls(calendar(), start, end, ZoneInfo("America/Cayenne")) == (PRO, 0, 60)  # 14:30–15:30 there
+
+
+def test_the_grid_of_the_trip_start_applies():
+    old = entry("LUNDI", 9, 0, 12, 0, valid_until=local(0, 0))
+    new = entry("LUNDI", 10, 0, 12, 0, valid_from=local(0, 0))
+    cal = calendar(entries=(old, new))
+    assert cls(cal, local(0, 9), local(0, 11)) == (MIXED, 60, 60)
+    assert cls(cal, local(-7, 9), local(-7, 11)) == (PRIVATE, 120, 0)  # a week before, the old version
+    assert cls(calendar(entries=(entry("LUNDI", 9, 0, 12, 0, kind="IMMOBILISATION"),)), local(0, 9),
+               local(0, 11)) == (PRO, 0, 120)
+
+
+# -- exceptional periods ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("period", "start", "end", "expected"),
+    [
+        ((local(0, 12), local(0, 14)), local(0, 12, 30), local(0, 13), (PRIVATE, 30, 0)),  # wholly inside
+        ((local(0, 8, 30), local(0, 10)), local(0, 7), local(0, 9), (MIXED, 90, 30)),  # grid part before it
+        ((local(0, 16), local(0, 17, 30)), local(0, 17), local(0, 19), (MIXED, 90, 30)),  # grid part after it
+        ((local(0, 12), local(0, 13)), local(0, 6), local(0, 20), (MIXED, 300, 540)),  # inside the trip
+        ((local(0, 11), local(0, 12)), local(0, 12), local(0, 13), (PRO, 0, 60)),  # ends as the trip starts
+        ((local(0, 13), local(0, 14)), local(0, 12), local(0, 13), (PRO, 0, 60)),  # starts as the trip ends
+        ((local(0, 11, 59), local(0, 12, 1)), local(0, 12), local(0, 13), (MIXED, 1, 59)),
+        ((local(0, 7), local(0, 9)), local(0, 7, 30), local(0, 8, 30), (PRIVATE, 60, 0)),  # over grid time
+    ],
+)
+def test_exceptional_periods_and_the_rest_of_the_trip(period, start, end, expected):
+    assert cls(calendar(period), start, end) == expected
+
+
+def test_overlapping_periods_count_each_minute_once():
+    cal = calendar((local(0, 10), local(0, 12)), (local(0, 11), local(0, 13)), (local(0, 10), local(0, 11)))
+    assert cls(cal, local(0, 10, 30), local(0, 12, 30)) == (PRIVATE, 120, 0)
+    assert cls(cal, local(0, 9), local(0, 14)) == (MIXED, 180, 120)
+
+
+# -- zero-length and sub-minute trips ---------------------------------------------------------------
+def test_a_zero_length_trip_takes_the_class_of_its_instant():
+    assert cls(calendar(), local(0, 19), local(0, 19)) == (PRIVATE, 0, 0)
+    assert cls(calendar(), local(0, 10), local(0, 10)) == (PRO, 0, 0)
+    assert cls(calendar(), local(0, 8), local(0, 8)) == (PRO, 0, 0)  # 08:00 is the end of the slot
+    assert cls(calendar(), local(0, 7, 59), local(0, 7, 59)) == (PRIVATE, 0, 0)
+    assert cls(calendar(), local(0, 19), local(0, 18)) == (PRIVATE, 0, 0)  # an end before the start: the start
+    assert cls(calendar(), local(0, 10), local(0, 9)) == (PRO, 0, 0)
+
+
+def test_a_zero_length_trip_in_an_exceptional_period_is_private():
+    cal = calendar((local(0, 9), local(0, 11)))
+    assert cls(cal, local(0, 10), local(0, 10)) == (PRIVATE, 0, 0)
+    assert cls(cal, local(0, 9), local(0, 9)) == (PRIVATE, 0, 0)
+    assert cls(cal, local(0, 11), local(0, 11)) == (PRO, 0, 0)  # the period's end is excluded
+
+
+def test_seconds_count_in_whole_minutes():
+    assert cls(calendar(), local(0, 10), local(0, 10) + timedelta(seconds=59)) == (PRO, 0, 0)
+    assert cls(calendar(), local(0, 19), local(0, 19) + timedelta(seconds=119)) == (PRIVATE, 1, 0)
+
+
+# -- DST days (Sunday 29 March and Sunday 25 October 2026 in Paris) ----------------------------------
+SUNDAY_NIGHT = (entry("DIMANCHE", 0, 0, 3, 0),)  # private until 03:00 on Sundays, nothing else
+
+
+def test_autumn_the_repeated_hour_counts_twice():
+    start = datetime(2026, 10, 25, 0, 0, tzinfo=UTC)  # 02:00 CEST
+    end = datetime(2026, 10, 25, 2, 30, tzinfo=UTC)  # 03:30 CET: 150 real minutes
+    # private until the wall clock shows 03:00 (CET), i.e. 02:00 UTC: 120 real minutes
+    assert cls(calendar(entries=SUNDAY_NIGHT), start, end) == (MIXED, 120, 30)
+    whole_sunday = calendar(entries=(entry("DIMANCHE", 0, 0, 24, 0),))
+    assert cls(whole_sunday, start, end) == (PRIVATE, 150, 0)
+
+
+def test_spring_the_skipped_hour_does_not_count():
+    start = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # 01:30 CET
+    end = datetime(2026, 3, 29, 2, 0, tzinfo=UTC)  # 04:00 CEST: 90 real minutes
+    # the wall clock jumps from 02:00 to 03:00 at 01:00 UTC: 30 private minutes, then 60 pro
+    assert cls(calendar(entries=SUNDAY_NIGHT), start, end) == (MIXED, 30, 60)
+    saturday_evening = datetime(2026, 3, 28, 22, 0, tzinfo=UTC)  # 23:00 CET on Saturday
+    assert cls(calendar(), saturday_evening, end) == (PRIVATE, 240, 0)
+
+
+# -- the calendar that could not be read ----------------------------------------------------------------
+def test_no_calendar_or_an_unreadable_slot_is_unknown():
+    assert classify(None, local(0, 10), local(0, 11), PARIS) == ScheduleClass(UNKNOWN)
+    broken = calendar(entries=(entry("LUNDI", 25, 0, 26, 0),))
+    assert classify(broken, local(0, 10), local(0, 11), PARIS) == ScheduleClass(UNKNOWN)
+    assert classify(calendar(), local(0, 10), local(0, 11), PARIS) == ScheduleClass(PRO, 0, 60)
+    assert ScheduleClass(UNKNOWN).touches_private and ScheduleClass(MIXED).touches_private
+    assert not ScheduleClass(PRO).touches_private
+
+
+# -- properties --------------------------------------------------------------------------------------
+def minute_by_minute(cal: PrivacyCalendar, start: datetime, end: datetime, tz) -> int:
+    """The private minutes of a whole-minute trip, one real minute at a time (the slow, obvious way)."""
+    from privacy.week import WeeklySchedule
+
+    grid = WeeklySchedule.from_entries(cal.entries, at=start)
+    count, at = 0, start
+    while at < end:
+        wall = at.astimezone(tz)
+        count += any(lo <= at < hi for lo, hi in cal.periods) or grid.is_private(
+            DAYS[wall.weekday()], wall.hour * 60 + wall.minute)
+        at += timedelta(minutes=1)
+    return count
+
+
+slots = st.lists(
+    st.tuples(st.sampled_from(DAYS), st.integers(0, 95), st.integers(1, 96)).map(
+        lambda t: entry(t[0], *divmod(t[1] * 15, 60), *divmod(max(t[1] + 1, t[2]) * 15, 60))),
+    max_size=6)
+instants = st.datetimes(min_value=datetime(2026, 3, 27), max_value=datetime(2026, 3, 30)) | st.datetimes(
+    min_value=datetime(2026, 10, 23), max_value=datetime(2026, 10, 26)) | st.datetimes(
+    min_value=datetime(2026, 6, 1), max_value=datetime(2026, 6, 8))
+periods = st.lists(st.tuples(instants, st.integers(1, 600)), max_size=3)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(slots, periods, instants, st.integers(0, 2 * 1440))
+def test_private_plus_pro_is_the_trip_and_matches_a_minute_by_minute_count(entries, raw_periods, start, length):
+    start = start.replace(second=0, microsecond=0, tzinfo=UTC)
+    end = start + timedelta(minutes=length)
+    cal = PrivacyCalendar(
+        entries=tuple(entries),
+        periods=tuple((p.replace(second=0, microsecond=0, tzinfo=UTC),
+                       p.replace(second=0, microsecond=0, tzinfo=UTC) + timedelta(minutes=m)) for p, m in raw_periods))
+    got = cal.classify(start, end, PARIS)
+    assert got.private_minutes + got.pro_minutes == length
+    assert got.private_minutes == minute_by_minute(cal, start, end, PARIS)
+    assert (got.kind == MIXED) == (got.private_minutes > 0 and got.pro_minutes > 0)
+    assert got.kind != PRO or got.private_minutes == 0
