@@ -1,0 +1,214 @@
+"""The declaration sender against a scripted Ocean (no simulator): every outcome, its history line,
+its audit entry, the lock, and the rounds when the choice changes during a send."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db.models import F
+
+from privacy.models import AuditEntry
+from privacy.ocean import OceanAuthError, OceanRejected, OceanUnavailable
+from privacy.steps.models import DeclarationEvent, DeclarationStatus, StepDeclaration
+from privacy.steps.services import send
+from privacy.steps.services.send import SendLater, declaration_send, declarations_waiting
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 1, 7, 9, 0, tzinfo=UTC)
+Kind = DeclarationEvent.Kind
+
+
+class Ocean:
+    """``declare_step`` answers the scripted outcomes in turn (an exception, a callable run first, or OK)."""
+
+    def __init__(self, *outcomes):
+        self.outcomes, self.sent = list(outcomes), []
+
+    def __call__(self, customer):
+        return self
+
+    def declare_step(self, **kw):
+        self.sent.append(kw)
+        outcome = self.outcomes.pop(0) if self.outcomes else None
+        if callable(outcome) and not isinstance(outcome, Exception):
+            outcome = outcome()
+        if isinstance(outcome, Exception):
+            raise outcome
+
+
+@pytest.fixture
+def ocean(monkeypatch):
+    def install(*outcomes) -> Ocean:
+        fake = Ocean(*outcomes)
+        monkeypatch.setattr(send, "ocean_client", fake)
+        return fake
+
+    return install
+
+
+@pytest.fixture
+def pinned():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def stored(customer, private=True, status=DeclarationStatus.SENT, step_id=77, **kw) -> StepDeclaration:
+    return StepDeclaration.objects.create(
+        customer=customer, code_exploitant="1110000001", numero_embarque=2, step_id=step_id, driver_id=7001,
+        vehicle_id=5001, started_at=NOW - timedelta(days=1), ended_at=NOW - timedelta(days=1), private=private,
+        status=status, requested_by_label="driver", requested_at=NOW - timedelta(hours=1), **kw)
+
+
+def change_to(pk, private):
+    """What the driver tapping the other choice does to the stored row (services.declarations)."""
+    return lambda: StepDeclaration.objects.filter(pk=pk).update(private=private, version=F("version") + 1,
+                                                                status=DeclarationStatus.SENT)
+
+
+def lock_of(d) -> str:
+    return f"privacy:v1:declaration-send:{d.pk}"
+
+
+def history(d):
+    return [(e.kind, e.private, e.actor_label, e.upstream_answer) for e in d.events.order_by("pk")]
+
+
+def test_accepted_confirms_with_history_and_audit(customer, ocean, pinned):
+    fake = ocean()
+    d = stored(customer)
+    assert declaration_send(d.pk) == "confirmed"
+    assert fake.sent == [{"code_exploitant": "1110000001", "numero_embarque": 2, "step_id": 77, "private": True}]
+    d.refresh_from_db()
+    assert (d.status, d.confirmed_private, d.confirmed_at, d.upstream_answer, d.attempts, d.version) == (
+        DeclarationStatus.CONFIRMED, True, NOW, "OK", 1, 1)
+    assert history(d) == [(Kind.CONFIRM, True, "Ocean", "OK")]
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.actor_label, entry.customer, entry.driver_id, entry.target) == (
+        "declaration.send", None, "system", customer, 7001, "1110000001/2/77")
+    assert (entry.after, entry.upstream_result) == ({"private": True, "status": "confirmed", "version": 1}, "OK")
+    assert cache.get(lock_of(d)) is None
+
+
+@pytest.mark.parametrize("status", [DeclarationStatus.PENDING, DeclarationStatus.CONFIRMED,
+                                    DeclarationStatus.REJECTED, DeclarationStatus.FAILED])
+def test_only_a_row_waiting_to_be_sent_is_sent(customer, ocean, status):
+    fake = ocean()
+    d = stored(customer, status=status)
+    assert declaration_send(d.pk) == "nothing" and fake.sent == []
+    assert declaration_send(d.pk + 1000) == "nothing"
+    d.refresh_from_db()
+    assert d.attempts == 0 and not d.events.exists()
+
+
+def test_a_second_sender_leaves_the_first_ones_lock(customer, ocean):
+    fake = ocean()
+    d = stored(customer)
+    cache.add(lock_of(d), 1, 60)
+    with pytest.raises(SendLater, match="^another send of this declaration is in progress$"):
+        declaration_send(d.pk)
+    assert fake.sent == [] and cache.get(lock_of(d)) == 1
+
+
+@pytest.mark.parametrize("error", [OceanUnavailable("Ocean answered HTTP 503"), OceanAuthError("login refused")])
+def test_ocean_down_keeps_the_row_waiting_with_one_history_line_per_outage(customer, ocean, error):
+    fake = ocean(error, error)
+    d = stored(customer)
+    for _attempt in range(2):
+        with pytest.raises(SendLater, match=f"^{error.message}$"):
+            declaration_send(d.pk)
+        assert cache.get(lock_of(d)) is None  # released for the retry
+    d.refresh_from_db()
+    note = f"Ocean unavailable: {error.message}"
+    assert (d.status, d.upstream_answer, d.attempts, d.confirmed_private) == (DeclarationStatus.SENT, note, 2, None)
+    assert history(d) == [(Kind.RETRY, True, "Ocean", note)]
+    assert len(fake.sent) == 2 and not AuditEntry.objects.exists()
+
+
+def test_a_long_outage_message_is_cut_to_the_column(customer):
+    d = stored(customer)
+    send._transient(d.pk, True, "z" * 600)
+    d.refresh_from_db()
+    assert d.upstream_answer == ("Ocean unavailable: " + "z" * 600)[:500] and len(d.upstream_answer) == 500
+    assert [len(e.upstream_answer) for e in d.events.all()] == [500]
+
+
+def test_a_refusal_is_final(customer, ocean):
+    ocean(OceanRejected(400, "step not found"))
+    d = stored(customer, private=False)
+    assert declaration_send(d.pk) == "failed"
+    d.refresh_from_db()
+    assert (d.status, d.upstream_answer, d.confirmed_private) == (DeclarationStatus.FAILED, "step not found", None)
+    assert history(d) == [(Kind.FAIL, False, "Ocean", "step not found")]
+    entry = AuditEntry.objects.get()
+    assert (entry.after, entry.upstream_result) == ({"private": False, "status": "failed", "version": 1},
+                                                    "step not found")
+    assert declarations_waiting() == [] and cache.get(lock_of(d)) is None
+
+
+def test_a_refused_value_the_driver_changed_meanwhile_is_not_final(customer, ocean):
+    d = stored(customer)
+    fake = ocean(lambda: (change_to(d.pk, False)(), OceanRejected(400, "no"))[1])
+    assert declaration_send(d.pk) == "confirmed"
+    assert [s["private"] for s in fake.sent] == [True, False]
+    d.refresh_from_db()
+    assert (d.status, d.private, d.confirmed_private, d.version, d.attempts) == (
+        DeclarationStatus.CONFIRMED, False, False, 2, 2)
+    assert history(d) == [(Kind.CONFIRM, False, "Ocean", "OK")]
+
+
+def test_a_change_during_a_send_is_sent_next_and_only_it_is_confirmed(customer, ocean):
+    d = stored(customer)
+    fake = ocean(change_to(d.pk, False))
+    assert declaration_send(d.pk) == "confirmed"
+    assert [s["private"] for s in fake.sent] == [True, False]
+    d.refresh_from_db()
+    assert (d.status, d.confirmed_private, d.version) == (DeclarationStatus.CONFIRMED, False, 2)
+    assert history(d) == [(Kind.CONFIRM, False, "Ocean", "OK")]
+    assert AuditEntry.objects.get().after == {"private": False, "status": "confirmed", "version": 2}
+
+
+def test_a_choice_that_keeps_changing_is_sent_five_times_then_later(customer, ocean):
+    d = stored(customer)
+    fake = ocean(*[change_to(d.pk, p) for p in (False, True, False, True, False)])
+    with pytest.raises(SendLater, match="^the choice keeps changing; sending again shortly$"):
+        declaration_send(d.pk)
+    assert [s["private"] for s in fake.sent] == [True, False, True, False, True]
+    d.refresh_from_db()
+    assert (d.status, d.version, d.confirmed_private) == (DeclarationStatus.SENT, 6, True)
+    assert cache.get(lock_of(d)) is None and not d.events.exists()
+
+
+def test_a_row_deleted_during_the_send(customer, ocean):
+    d = stored(customer)
+    ocean(lambda: StepDeclaration.objects.filter(pk=d.pk).delete())
+    assert declaration_send(d.pk) == "nothing"
+    d2 = stored(customer)
+    ocean(lambda: (StepDeclaration.objects.filter(pk=d2.pk).delete(), OceanRejected(400, "gone"))[1])
+    assert declaration_send(d2.pk) == "failed"
+    ocean(OceanUnavailable("down"))
+    send._transient(d2.pk, True, "down")  # nothing to note on a deleted row, and no error
+
+
+def test_a_new_choice_awaiting_approval_during_the_send_is_not_sent(customer, ocean):
+    d = stored(customer)
+    fake = ocean(lambda: StepDeclaration.objects.filter(pk=d.pk).update(
+        private=False, version=F("version") + 1, status=DeclarationStatus.PENDING))
+    assert declaration_send(d.pk) == "nothing" and len(fake.sent) == 1
+    d.refresh_from_db()
+    assert (d.status, d.private, d.confirmed_private, d.upstream_answer) == (
+        DeclarationStatus.PENDING, False, True, "OK")  # what Ocean holds is recorded, nothing confirmed
+    assert not d.events.exists() and not AuditEntry.objects.exists()
+
+
+def test_declarations_waiting_are_the_old_sent_ones_oldest_first(customer):
+    rows = [stored(customer, step_id=n) for n in range(4)]
+    stored(customer, step_id=9, status=DeclarationStatus.CONFIRMED)
+    ages = [timedelta(minutes=3), timedelta(minutes=10), timedelta(seconds=30), timedelta(minutes=2, seconds=5)]
+    for r, age in zip(rows, ages, strict=True):
+        StepDeclaration.objects.filter(pk=r.pk).update(updated_at=NOW - age)
+    with time_machine.travel(NOW, tick=False):
+        assert declarations_waiting() == [rows[1].pk, rows[0].pk, rows[3].pk]
+        assert declarations_waiting(older_than=timedelta(minutes=5)) == [rows[1].pk]
+        assert declarations_waiting(older_than=timedelta(0)) == [rows[1].pk, rows[0].pk, rows[3].pk, rows[2].pk]
