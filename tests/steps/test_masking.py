@@ -1,11 +1,12 @@
 """Private trips never show places or positions to anyone but their driver (by construction)."""
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
-from privacy.services.fleet import fleet_get
-from privacy.steps.services.fetch import driver_raw_steps
-from privacy.steps.services.trips import MaskedStepRow, StepRow, driver_steps_page
+from privacy.steps.services.fetch import Place, driver_raw_steps
+from privacy.steps.services.trips import MaskedStepRow, StepRow
 
 from .conftest import find_row
 
@@ -26,13 +27,13 @@ def row_url(row) -> str:
 
 
 def place_texts(customer, row) -> list[str]:
-    """Street, town and coordinates of the trip's start and end, as Ocean gave them."""
+    """Every field of the trip's start and end places (street, postal code, town, POI, coordinates), as
+    Ocean gave them: a field added to Place is checked too."""
     raws, _ = driver_raw_steps(customer, driver_id=7001, matricule="M0001", first=row.day, last=row.day)
     raw = next(r for r in raws if r.step_id == row.step_id)
-    texts = []
-    for place in (raw.start_place, raw.end_place):
-        texts += [place.address, place.town, str(place.latitude), str(place.longitude)]
-    return [t for t in texts if t and t != "None"]
+    texts = [getattr(place, f.name) for place in (raw.start_place, raw.end_place) for f in fields(Place)]
+    texts += [f"{t:.4f}".rstrip("0").replace(".", ",") for t in texts if isinstance(t, float)]  # French format
+    return [str(t) for t in texts if t not in (None, "")]
 
 
 def assert_no_place(html: str, texts: list[str]) -> None:
@@ -105,10 +106,10 @@ def test_the_masked_page_still_gives_times_distance_and_duration(sim, manager, c
     assert f"{row.distance_km:.1f}".replace(".", ",") + " km" in html
 
 
-def test_a_manager_gets_a_masked_row_exactly_for_trips_touching_private_time(sim, manager, customer):
-    fleet = fleet_get(customer)
-    page = driver_steps_page(viewer=manager, customer=customer, driver=fleet.drivers[7001],
-                             first=find_row(customer, manager).day, last=find_row(customer, manager).day)
-    for group in page.days:
-        for r in group.rows:
-            assert r.masked == (r.schedule.kind != "pro" or bool(r.declaration and r.declaration.private))
+def test_a_manager_gets_a_masked_row_for_private_and_mixed_trips_only(sim, manager, customer):
+    private = find_row(customer, manager, kind="private", days=RECENT)
+    mixed = find_row(customer, manager, kind="mixed", days=RECENT)
+    pro = find_row(customer, manager, kind="pro", days=RECENT)
+    assert isinstance(private, MaskedStepRow) and isinstance(mixed, MaskedStepRow)
+    assert isinstance(pro, StepRow) and pro.start_place.town and pro.end_place.town
+    assert (private.masked, mixed.masked, pro.masked) == (True, True, False)
