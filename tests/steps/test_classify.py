@@ -6,14 +6,20 @@ The grid used below: Monday to Friday private 00:00–08:00 and 18:00–24:00, t
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from privacy.models import Customer
+from privacy.ocean import OceanUnavailable
 from privacy.ocean.types import ScheduleEntry
+from privacy.steps.services import classify as module
 from privacy.steps.services.classify import (
+    CALENDAR_TTL,
     MIXED,
     PRIVATE,
     PRO,
@@ -21,6 +27,7 @@ from privacy.steps.services.classify import (
     PrivacyCalendar,
     ScheduleClass,
     classify,
+    privacy_calendar,
 )
 from privacy.week import DAYS
 
@@ -204,3 +211,51 @@ def test_private_plus_pro_is_the_trip_and_matches_a_minute_by_minute_count(entri
     assert got.private_minutes == minute_by_minute(cal, start, end, PARIS)
     assert (got.kind == MIXED) == (got.private_minutes > 0 and got.pro_minutes > 0)
     assert got.kind != PRO or got.private_minutes == 0
+
+
+# -- reading the calendar from Ocean -------------------------------------------------------------------
+class Client:
+    def __init__(self, entries=(), periods=(), error=None):
+        self.entries, self.periods, self.error, self.calls = entries, periods, error, []
+
+    def recurring_get(self, *, driver_id):
+        self.calls.append(("recurring", driver_id))
+        if self.error:
+            raise self.error
+        return list(self.entries)
+
+    def exceptional_list(self, *, driver_id, start, end):
+        self.calls.append(("exceptional", driver_id, start, end))
+        return list(self.periods)
+
+
+@pytest.fixture
+def ocean(monkeypatch):
+    def install(client):
+        monkeypatch.setattr(module, "ocean_client", lambda customer: client)
+        return client
+
+    return install
+
+
+def test_the_calendar_is_read_around_the_days_and_cached(ocean):
+    period = SimpleNamespace(start=local(0, 9), end=local(0, 10))
+    open_ended = SimpleNamespace(start=local(0, 11), end=None)
+    client = ocean(Client(entries=EVENINGS_WEEKENDS[:2], periods=[period, open_ended]))
+    customer = Customer(pk=41, time_zone="Europe/Paris")
+    first, last = MONDAY.date(), MONDAY.date() + timedelta(days=2)
+    cal = privacy_calendar(customer, 7001, first, last)
+    assert cal == PrivacyCalendar(entries=EVENINGS_WEEKENDS[:2], periods=((period.start, period.end),))
+    window_start = datetime(2026, 1, 4, tzinfo=PARIS)  # the day before, local midnight
+    window_end = datetime(2026, 1, 9, tzinfo=PARIS)  # two days after the last day
+    assert client.calls == [("recurring", 7001), ("exceptional", 7001, window_start, window_end)]
+    assert privacy_calendar(customer, 7001, first, last) == cal and len(client.calls) == 2  # from the cache
+    assert cache.get("privacy:v1:calendar:41:7001:2026-01-05:2026-01-07") == cal and CALENDAR_TTL == 120
+
+
+def test_an_unreadable_calendar_is_none_and_not_cached(ocean, caplog):
+    client = ocean(Client(error=OceanUnavailable("Ocean unreachable")))
+    customer = Customer(pk=42, time_zone="Europe/Paris")
+    assert privacy_calendar(customer, 7001, MONDAY.date(), MONDAY.date()) is None
+    assert privacy_calendar(customer, 7001, MONDAY.date(), MONDAY.date()) is None and len(client.calls) == 2
+    assert "private hours of driver 7001 unavailable: Ocean unreachable" in [r.getMessage() for r in caplog.records]
