@@ -58,6 +58,11 @@ MODULES: dict[str, Module] = {
                      (OCEAN + "test_tokens.py", OCEAN + "test_retries_auth.py", OCEAN + "test_transport.py")),
     "access": Module(("privacy/access.py",), ("tests/unit/test_access_rules.py", "tests/test_access.py")),
     "uncertain": Module(("privacy/services/uncertain.py",), ("tests/unit/test_uncertain.py",)),
+    "classify": Module(("privacy/steps/services/classify.py",), ("tests/steps/test_classify.py",)),
+    "trips": Module(("privacy/steps/services/trips.py",), ("tests/steps/test_rows.py", "tests/steps/test_pages.py")),
+    "send": Module(("privacy/steps/services/send.py",), ("tests/steps/test_send_protocol.py",)),
+    "benefit": Module(("privacy/reports/benefit.py",),
+                      ("tests/reports/test_benefit_rules.py", "tests/reports/test_benefit_edges.py")),
 }
 
 

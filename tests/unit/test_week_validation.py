@@ -253,3 +253,9 @@ def test_private_minutes_read_the_wall_clock_of_the_start_zone():
     assert week_.private_minutes_between(start, end) == 45
     far_east = timezone(timedelta(hours=10))  # 12:45 UTC is 22:45 there, 11:30 UTC is 21:30 there
     assert week_.private_minutes_between(start.astimezone(far_east), end) == 0
+
+
+def test_quarter_alignment_needs_both_ends():
+    assert WeeklySchedule({"MARDI": [(0, 46)]}).is_quarter_aligned() is False
+    assert WeeklySchedule({"MARDI": [(10, 15)]}).is_quarter_aligned() is False
+    assert WeeklySchedule({"MARDI": [(15, 45)], "JEUDI": [(0, 1440)]}).is_quarter_aligned() is True
