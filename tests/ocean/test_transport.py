@@ -323,3 +323,83 @@ def test_call_maps_errors_with_the_token_scrubbed(make, rsps, login_ok):
     with pytest.raises(OceanUnavailable) as unknown:
         make().call("DELETE", "v", idempotent=False)
     assert unknown.value.outcome_unknown
+
+
+# -- what the first http run left alive (tests/MUTATION.md) ----------------------------------------
+def test_elapsed_milliseconds_in_the_log_lines(make, rsps, caplog, monkeypatch):
+    from privacy.ocean import http
+
+    ticks = iter([10.0, 11.5, 20.0, 20.25])
+    monkeypatch.setattr(http.time, "monotonic", lambda: next(ticks))
+    caplog.set_level(logging.DEBUG, logger="privacy.ocean")
+    rsps.add(responses.GET, ENTITIES, body=requests.ConnectionError("reset"))
+    rsps.add(responses.GET, ENTITIES, status=400)
+    assert make().send("GET", "mobility/v1/entities", idempotent=True).status_code == 400
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.WARNING, "ocean GET mobility/v1/entities -> ConnectionError after 1500 ms"),
+        (logging.WARNING, "ocean GET mobility/v1/entities -> 400 in 250 ms")]
+
+
+def test_a_server_pause_within_a_small_cap_is_still_waited(make, rsps, sleeps):
+    cfg = OceanConfig(base_url=BASE, login="u", password="p", backoff_factor=0.1, backoff_max=0.5)
+    rsps.add(responses.GET, ENTITIES, status=503)
+    rsps.add(responses.GET, ENTITIES, status=503, headers={"Retry-After": "0"})
+    rsps.add(responses.GET, ENTITIES, status=200)
+    assert make(cfg).send("GET", "mobility/v1/entities", idempotent=True).status_code == 200
+    assert sleeps == [0.1, 0.0]
+
+
+@pytest.mark.parametrize("status", [300, 302, 399])
+def test_every_3xx_is_an_unexpected_redirect(make, status):
+    with pytest.raises(OceanRejected) as err:
+        make().check(response(status), "GET", "p", True)
+    assert (err.value.status, err.value.message) == (status, "unexpected redirect on GET p")
+
+
+def test_a_5xx_outside_the_retried_ones_is_unavailable(make):
+    with pytest.raises(OceanUnavailable) as err:
+        make().check(response(501), "GET", "p", True)
+    assert (err.value.status, err.value.outcome_unknown) == (501, False)
+
+
+def test_the_login_request_and_its_odd_answers(make, rsps):
+    rsps.add(responses.POST, LOGIN, json={"token": TOKEN})
+    transport = make()
+    assert transport.last_login is None
+    transport.login()
+    request = rsps.calls[-1].request
+    assert request.headers["Accept"] == "application/json" and transport.last_login.token_present
+    rsps.replace(responses.POST, LOGIN, status=302, headers={"Location": "https://elsewhere.test/"})
+    with pytest.raises(OceanRejected) as moved:
+        make().login()
+    assert (moved.value.status, moved.value.message) == (302, "unexpected redirect on POST auth/authenticate2")
+    rsps.replace(responses.POST, LOGIN, status=501)
+    with pytest.raises(OceanUnavailable) as down:
+        make().login()
+    assert (down.value.status, down.value.outcome_unknown) == (501, False)
+    assert str(down.value) == "Ocean answered HTTP 501 on POST auth/authenticate2"
+
+
+def test_call_passes_its_options_and_maps_with_its_own_method_and_path(make, rsps, login_ok):
+    rsps.add(responses.GET, ENTITIES, json={})
+    transport = make()
+    transport.call("GET", "mobility/v1/entities", idempotent=True)
+    assert rsps.calls[-1].request.req_kwargs["stream"] is False
+    transport.call("GET", "mobility/v1/entities", idempotent=True, stream=True, read_timeout=99)
+    assert rsps.calls[-1].request.req_kwargs["stream"] is True
+    assert rsps.calls[-1].request.req_kwargs["timeout"] == (3.05, 99)
+    rsps.add(responses.GET, f"{BASE}/gone", status=404)
+    with pytest.raises(OceanRejected) as gone:
+        transport.call("GET", "gone", idempotent=True)
+    assert gone.value.message == "GET gone"
+    rsps.add(responses.GET, f"{BASE}/odd", status=501)
+    with pytest.raises(OceanUnavailable) as odd:
+        transport.call("GET", "odd", idempotent=True)
+    assert odd.value.outcome_unknown is False
+
+
+def test_a_second_401_carries_the_401_status(make, rsps, login_ok):
+    rsps.add(responses.GET, ENTITIES, status=401)
+    with pytest.raises(OceanAuthError) as err:
+        make().call("GET", "mobility/v1/entities", idempotent=True)
+    assert err.value.status == 401
