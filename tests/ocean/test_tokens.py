@@ -213,3 +213,19 @@ def test_the_others_give_up_waiting_after_the_wait_and_log_in(clock, caplog):
     assert manager(store, login, clock, sleeps, wait=0.5).renew(stale="old") == "mine"
     assert sleeps == [0.1] * 6 and login.count == 1  # int(0.5 / 0.1) + 1 polls, then its own login
     assert [r.getMessage() for r in caplog.records] == ["ocean login lock held too long; logging in without it"]
+
+
+def test_a_fresh_token_is_used_without_taking_the_lock(clock):
+    store = Store(clock)
+    store.set(KEY, {"token": "t", "issued_at": clock.now})
+    store.log.clear()
+    assert manager(store, Logins(), clock).current() == "t"
+    assert store.log == [("get", KEY)]
+
+
+def test_by_default_the_others_wait_25_seconds(clock):
+    store = Store(clock)
+    store.add(KEY + ":lock", "1", LOCK_TIMEOUT)
+    sleeps: list[float] = []
+    tokens = TokenManager(store, KEY, Logins("mine"), clock=clock, sleep=sleeps.append)
+    assert tokens.renew(stale=None) == "mine" and sleeps == [0.1] * 251  # int(25 / 0.1) + 1 polls
