@@ -10,7 +10,9 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -232,7 +234,11 @@ class Client:
 @pytest.fixture
 def ocean(monkeypatch):
     def install(client):
-        monkeypatch.setattr(module, "ocean_client", lambda customer: client)
+        def client_of(customer):
+            assert customer is not None and customer.pk in (41, 42)  # the customer's own client
+            return client
+
+        monkeypatch.setattr(module, "ocean_client", client_of)
         return client
 
     return install
@@ -259,3 +265,65 @@ def test_an_unreadable_calendar_is_none_and_not_cached(ocean, caplog):
     assert privacy_calendar(customer, 7001, MONDAY.date(), MONDAY.date()) is None
     assert privacy_calendar(customer, 7001, MONDAY.date(), MONDAY.date()) is None and len(client.calls) == 2
     assert "private hours of driver 7001 unavailable: Ocean unreachable" in [r.getMessage() for r in caplog.records]
+
+
+def test_the_cached_calendar_lives_two_minutes(ocean):
+    client = ocean(Client(entries=EVENINGS_WEEKENDS[:1]))
+    customer = Customer(pk=41, time_zone="Europe/Paris")
+    with time_machine.travel(datetime(2026, 1, 5, 12, tzinfo=UTC), tick=False) as traveller:
+        privacy_calendar(customer, 7002, MONDAY.date(), MONDAY.date())
+        traveller.shift(timedelta(seconds=119))
+        privacy_calendar(customer, 7002, MONDAY.date(), MONDAY.date())
+        assert len(client.calls) == 2
+        traveller.shift(timedelta(seconds=2))
+        privacy_calendar(customer, 7002, MONDAY.date(), MONDAY.date())
+        assert len(client.calls) == 4
+
+
+# -- what the first classify run left alive (tests/MUTATION.md) --------------------------------------
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def test_dst_in_the_customer_zone_not_the_servers():
+    # New York falls back on Sunday 1 November 2026 at 02:00 EDT (06:00 UTC); Paris did a week earlier.
+    start = datetime(2026, 11, 1, 5, 0, tzinfo=UTC)  # 01:00 EDT
+    end = datetime(2026, 11, 1, 7, 30, tzinfo=UTC)  # 02:30 EST: 150 real minutes, all before 03:00 wall clock
+    assert cls(calendar(entries=SUNDAY_NIGHT), start, end, NEW_YORK) == (PRIVATE, 150, 0)
+    assert classify(calendar(entries=SUNDAY_NIGHT), start, end, NEW_YORK) == ScheduleClass(PRIVATE, 150, 0)
+
+
+@pytest.mark.parametrize(("zone", "transition"), [
+    ("Europe/Paris", datetime(2026, 10, 25, 1, 0, tzinfo=UTC)),
+    ("Europe/Paris", datetime(2026, 3, 29, 1, 0, tzinfo=UTC)),
+    ("America/New_York", datetime(2026, 11, 1, 6, 0, tzinfo=UTC)),
+    ("Australia/Lord_Howe", datetime(2026, 10, 3, 15, 30, tzinfo=UTC)),  # a half-hour change at 02:00 local
+])
+@pytest.mark.parametrize(("before", "after"), [(1, 1), (1000, 1001), (12_345, 7), (40_000, 50_001)])
+def test_offset_changes_are_found_to_the_second(zone, transition, before, after):
+    lo, hi = transition - timedelta(seconds=before), transition + timedelta(seconds=after)
+    assert module._offset_changes(lo, hi, ZoneInfo(zone)) == [transition]
+    assert module._offset_changes(lo, transition, ZoneInfo(zone)) == []
+    assert module._offset_changes(transition, hi, ZoneInfo(zone)) == []
+
+
+def test_an_instant_is_read_in_the_customer_zone():
+    cayenne = ZoneInfo("America/Cayenne")
+    seven_in_cayenne = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)  # 07:00 there (private), 11:00 in Paris
+    assert cls(calendar(), seven_in_cayenne, seven_in_cayenne, cayenne) == (PRIVATE, 0, 0)
+    assert classify(calendar(), seven_in_cayenne, seven_in_cayenne, cayenne) == ScheduleClass(PRIVATE)
+    assert cls(calendar(), local(0, 18, 30), local(0, 18, 30)) == (PRIVATE, 0, 0)
+    assert cls(calendar(), local(0, 17, 30), local(0, 17, 30)) == (PRO, 0, 0)
+
+
+def test_each_piece_left_by_several_periods_keeps_its_grid_minutes():
+    cal = calendar((local(0, 12), local(0, 13)), (local(0, 15), local(0, 16)))
+    # 06:00–20:00: 06–08 and 18–20 by the grid, 12–13 and 15–16 exceptional
+    assert cls(cal, local(0, 6), local(0, 20)) == (MIXED, 360, 480)
+
+
+def test_an_unreadable_slot_is_logged(caplog):
+    broken = calendar(entries=(entry("LUNDI", 25, 0, 26, 0),))
+    with translation.override("en"):
+        classify(broken, local(0, 10), local(0, 11), PARIS)
+        assert [r.getMessage() for r in caplog.records] == [
+            "schedule not readable: Monday: the hour 25 is not valid (0–23, or 24:00 as the end of the day)."]
