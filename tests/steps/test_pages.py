@@ -13,6 +13,7 @@ from privacy.steps.models import DeclarationStatus, StepAccessLog, StepDeclarati
 from privacy.steps.services import trips
 from privacy.steps.services.classify import MIXED, PRIVATE, PRO, PrivacyCalendar
 from privacy.steps.services.fetch import FetchResult, Period, Place, RawStep
+from privacy.steps.services.wave import DriverWeek
 
 from .test_classify import EVENINGS_WEEKENDS
 
@@ -56,7 +57,7 @@ class Scripted:
         self.calls = []
         self.calendars = calendars if calendars is not None else {}
         monkeypatch.setattr(trips, "fleet_get", lambda customer: fleet)
-        monkeypatch.setattr(trips, "driver_raw_steps", self.record("raw", (list(raws), set(failed))))
+        monkeypatch.setattr(trips, "driver_week", self.week(list(raws), set(failed)))
         monkeypatch.setattr(trips, "fiche_days", self.record("fiche", fiche))
         monkeypatch.setattr(trips, "vehicle_periods", self.record("periods", list(periods)))
         monkeypatch.setattr(trips, "privacy_calendar", self.calendar)
@@ -65,6 +66,13 @@ class Scripted:
         def read(customer, *args, **kwargs):
             self.calls.append((name, args, kwargs))
             return answer
+
+        return read
+
+    def week(self, raws, failed):
+        def read(customer, **kwargs):
+            self.calls.append(("week", (), kwargs))
+            return DriverWeek(raws=raws, failed=failed, calendar=self.calendars.get(kwargs["driver_id"], CALENDAR))
 
         return read
 
@@ -101,16 +109,15 @@ def test_the_driver_page(customer, fleet, monkeypatch):
     assert one.declaration.private is True and one.declaration.status == mine.status and one.masked
     assert two.declaration is None and two.masked and two.can_declare
     assert three.vehicle_label == "9999" and not three.can_declare
-    assert script.calls[0] == ("raw", (), {"driver_id": 7001, "matricule": "M1", "first": MON, "last": TUE})
-    assert script.calls[1] == ("calendar", 7001, MON, TUE)
+    assert script.calls == [("week", (), {"driver_id": 7001, "matricule": "M1", "first": MON, "last": TUE,
+                                          "vehicle_hint": None})]
 
 
-def test_a_driver_page_without_trips_asks_no_calendar(customer, fleet, monkeypatch):
-    script = Scripted(monkeypatch, fleet)
+def test_a_driver_page_without_trips_never_says_the_schedule_is_missing(customer, fleet, monkeypatch):
+    Scripted(monkeypatch, fleet, calendars={7001: None})
     page = trips.driver_steps_page(viewer=manager(customer), customer=customer, driver=fleet.drivers[7001],
                                    first=MON, last=MON)
     assert page.count == 0 and not page.schedule_unavailable
-    assert [c[0] for c in script.calls] == ["raw"]
 
 
 def test_a_driver_page_whose_calendar_cannot_be_read_is_unknown_and_says_so(customer, fleet, monkeypatch):

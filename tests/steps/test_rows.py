@@ -258,3 +258,22 @@ def test_day_groups_and_the_page():
     assert [d.day for d in page.days] == [date(2026, 1, 4), date(2026, 1, 5), date(2026, 1, 6)]
     assert [len(d.rows) for d in page.days] == [0, 2, 0] and page.count == 2
     assert page.failed_days == [date(2026, 1, 4), date(2026, 1, 6)] and page.schedule_unavailable
+
+
+@pytest.mark.parametrize(
+    ("decl", "declared", "withdraw"),
+    [
+        (None, None, False),
+        ((True, DeclarationStatus.PENDING, None), True, True),  # waiting for a manager: nothing sent yet
+        ((False, DeclarationStatus.PENDING, True), False, False),  # Ocean already holds a value
+        ((True, DeclarationStatus.SENT, None), True, False),  # on its way to Ocean
+        ((True, DeclarationStatus.CONFIRMED, True), True, False),
+        ((True, DeclarationStatus.REJECTED, None), None, True),  # rejected: not declared
+        ((True, DeclarationStatus.REJECTED, False), False, False),  # rejected, Ocean holds pro
+        ((False, DeclarationStatus.FAILED, None), None, True),
+    ],
+)
+def test_what_the_toggle_shows_and_whether_the_choice_can_be_withdrawn(decl, declared, withdraw):
+    declared_view = None if decl is None else view(*decl)
+    f = facts(schedule=ScheduleClass(PRIVATE), declaration=declared_view)
+    assert f.declared_private is declared and f.can_withdraw is withdraw

@@ -146,9 +146,11 @@ def test_role_required_without_admins_and_without_a_customer():
 
 
 # -- the customer a page works on -----------------------------------------------------------------
-def customer_for(user, query=""):
+def customer_for(user, query="", session=None):
     request = RequestFactory().get("/page/" + query)
     request.user = user
+    if session is not None:
+        request.session = session
     return access.current_customer(request)
 
 
@@ -159,15 +161,19 @@ def test_current_customer_is_the_users_own():
 
 
 @pytest.mark.django_db
-def test_an_administrator_picks_the_customer():
+def test_an_administrator_picks_the_customer_and_keeps_the_choice():
     zeta = Customer.objects.create(name="Zeta", ocean_customer_id=3, code_exploitant="3")
     alpha = Customer.objects.create(name="Alpha", ocean_customer_id=4, code_exploitant="4")
     admin = USERS["admin"]
-    assert customer_for(admin) == alpha  # the first by name
-    assert customer_for(admin, f"?customer={zeta.pk}") == zeta
-    assert customer_for(admin, "?customer=abc") == alpha
-    with pytest.raises(Http404):
-        customer_for(admin, "?customer=999999")
+    assert customer_for(admin) == zeta  # the oldest, set up first (not the first by name)
+    session: dict = {}
+    assert customer_for(admin, f"?customer={alpha.pk}", session) == alpha
+    assert session == {"admin_customer": alpha.pk}
+    assert customer_for(admin, "", session) == alpha  # the last choice
+    assert customer_for(admin, "?customer=abc", session) == alpha
+    assert customer_for(admin, f"?customer={zeta.pk}", session) == zeta and session["admin_customer"] == zeta.pk
+    assert customer_for(admin, "?customer=999999", {}) == zeta  # gone: the oldest again
+    assert customer_for(admin, "", {"admin_customer": 999999}) == zeta
 
 
 @pytest.mark.django_db
