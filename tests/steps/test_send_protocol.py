@@ -27,6 +27,7 @@ class Ocean:
         self.outcomes, self.sent = list(outcomes), []
 
     def __call__(self, customer):
+        assert customer.pk is not None and customer.code_exploitant == "1110000001"  # the declaration's customer
         return self
 
     def declare_step(self, **kw):
@@ -204,11 +205,53 @@ def test_a_new_choice_awaiting_approval_during_the_send_is_not_sent(customer, oc
 
 def test_declarations_waiting_are_the_old_sent_ones_oldest_first(customer):
     rows = [stored(customer, step_id=n) for n in range(4)]
-    stored(customer, step_id=9, status=DeclarationStatus.CONFIRMED)
+    done = stored(customer, step_id=9, status=DeclarationStatus.CONFIRMED)
     ages = [timedelta(minutes=3), timedelta(minutes=10), timedelta(seconds=30), timedelta(minutes=2, seconds=5)]
     for r, age in zip(rows, ages, strict=True):
         StepDeclaration.objects.filter(pk=r.pk).update(updated_at=NOW - age)
+    StepDeclaration.objects.filter(pk=done.pk).update(updated_at=NOW - timedelta(hours=1))
     with time_machine.travel(NOW, tick=False):
         assert declarations_waiting() == [rows[1].pk, rows[0].pk, rows[3].pk]
         assert declarations_waiting(older_than=timedelta(minutes=5)) == [rows[1].pk]
         assert declarations_waiting(older_than=timedelta(0)) == [rows[1].pk, rows[0].pk, rows[3].pk, rows[2].pk]
+
+
+def test_at_most_500_are_picked_up_at_once(customer):
+    StepDeclaration.objects.bulk_create([StepDeclaration(
+        customer=customer, code_exploitant="1110000001", numero_embarque=2, step_id=n, driver_id=7001, vehicle_id=5001,
+        started_at=NOW, ended_at=NOW, private=True, status=DeclarationStatus.SENT, requested_by_label="x",
+        requested_at=NOW) for n in range(501)])
+    StepDeclaration.objects.update(updated_at=NOW - timedelta(hours=1))
+    with time_machine.travel(NOW, tick=False):
+        assert len(declarations_waiting()) == 500
+
+
+def test_a_row_whose_status_changed_elsewhere_is_not_confirmed(customer, ocean):
+    d = stored(customer)
+    ocean(lambda: StepDeclaration.objects.filter(pk=d.pk).update(status=DeclarationStatus.REJECTED))
+    assert declaration_send(d.pk) == "nothing"
+    d.refresh_from_db()
+    assert d.status == DeclarationStatus.REJECTED and not d.events.exists() and not AuditEntry.objects.exists()
+
+
+def test_texts_are_cut_to_their_500_character_columns(customer):
+    d = stored(customer)
+    assert send._refused(d.pk, True, d.version, "r" * 600) is True
+    send._event(d, Kind.RETRY, "e" * 600, True)
+    d.refresh_from_db()
+    assert len(d.upstream_answer) == 500 and sorted(len(e.upstream_answer) for e in d.events.all()) == [500, 500]
+
+
+def test_the_send_lock_expires_after_five_minutes(customer, ocean, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 60}}
+    d = stored(customer)
+    seen = []
+
+    def look_later():
+        for seconds in (299, 301):
+            with time_machine.travel(datetime.now(UTC) + timedelta(seconds=seconds), tick=False):
+                seen.append(cache.get(lock_of(d)) is not None)
+
+    ocean(look_later)
+    assert declaration_send(d.pk) == "confirmed"
+    assert seen == [True, False]  # held while a send may last, gone if the sender died
