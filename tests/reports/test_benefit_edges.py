@@ -230,7 +230,26 @@ def test_inputs_say_how_the_amount_was_reached():
     assert flat.inputs == {"method": "flat_rate", "regime": "before-2025-02", "year": 2026, "months": 12,
                            "older_than_5_years": False, "private_fuel": D("10.00"), "employee_contribution": D("5.00")}
     actual = actual_expenses(leased(), private_km=1, total_km=4, year=2026)
-    assert actual.inputs == {"method": "actual_expenses", "private_km": D(1), "total_km": D(4),
+    assert actual.inputs == {"method": "actual_expenses", "private_km": D(1), "total_km": D(4), "months": 12,
                              "yearly_costs": D(8000), "private_fuel": D("0.00"), "private_share": D("0.2500"),
                              "employee_contribution": D("0.00")}
     assert actual.amount == D("2000.00") and actual.options == {} and actual.applied_option is None
+    bev = bought(80000, electric=True, eligible_abatement=True, made_available=date(2024, 5, 1))
+    ev = actual_expenses(bev, private_km=1, total_km=1, year=2026, months=6)
+    assert {k: ev.inputs[k] for k in ("abatement_rate", "abatement_cap", "abatement_regime")} == {
+        "abatement_rate": D("0.50"), "abatement_cap": D("1000.15"), "abatement_regime": "ev-2020"}
+
+
+def test_actual_expenses_pro_rated_by_months():
+    half = actual_expenses(bought(annual_insurance=D(900), annual_maintenance=D(700)), private_km=6000,
+                           total_km=30000, year=2026, months=6)
+    assert half.amount == D("800.00")  # 8 000 × 6/12 × 6 000 / 30 000
+    assert half.formula == money("(20 % × 32 000,00 € + 900,00 € + 700,00 €) × 6/12 × 6 000 km / 30 000 km"
+                                 " = 800,00 €")
+    bev = bought(80000, electric=True, eligible_abatement=True, made_available=date(2025, 6, 1))
+    capped = actual_expenses(bev, private_km=1, total_km=1, year=2026, months=6)
+    assert capped.amount == D("6999.85")  # 8 000 − min(50 % × 8 000, 2 000,30 × 6/12)
+    assert actual_expenses(bought(), private_km=1, total_km=2, year=2026, months=0).amount == D("0.00")
+    for months in (-1, 13):
+        with pytest.raises(ValueError, match="^months must be between 0 and 12$"):
+            actual_expenses(bought(), private_km=1, total_km=2, year=2026, months=months)
