@@ -45,7 +45,9 @@ def fleet(customer):
         return FleetVehicle(id=vid, plate=plate, numero_embarque=number, privacy_enabled=True, label="",
                             motorisation="", entity_id=entity_id, entity_name="", driver_id=None)
 
-    return Fleet(drivers={7001: driver(7001, "M1", 122), 7002: driver(7002, "M2", 121)},
+    base = driver(7001, "M1", 122)
+    jean = FleetDriver(**{**{f: getattr(base, f) for f in FleetDriver.__slots__}, "vehicle_id": 5001})
+    return Fleet(drivers={7001: jean, 7002: driver(7002, "M2", 121), 1: driver(1, "", 122)},
                  vehicles={5001: vehicle(5001, "ZZ-999-ZZ", 2, 122), 5002: vehicle(5002, "AA-111-AA", 3, 121),
                            5003: vehicle(5003, "MM-555-MM", None, 122)})
 
@@ -53,17 +55,25 @@ def fleet(customer):
 class Scripted:
     """Stands in for the Ocean reads of trips.py and counts them."""
 
-    def __init__(self, monkeypatch, fleet, *, raws=(), failed=(), fiche=None, periods=(), calendars=None):
-        self.calls = []
+    def __init__(self, monkeypatch, fleet, *, raws=(), failed=(), fiche=None, periods=(), calendars=None,
+                 customer=None):
+        self.calls, self.customer = [], customer
         self.calendars = calendars if calendars is not None else {}
-        monkeypatch.setattr(trips, "fleet_get", lambda customer: fleet)
+        monkeypatch.setattr(trips, "fleet_get", lambda customer: self.mine(customer) and fleet)
         monkeypatch.setattr(trips, "driver_week", self.week(list(raws), set(failed)))
         monkeypatch.setattr(trips, "fiche_days", self.record("fiche", fiche))
         monkeypatch.setattr(trips, "vehicle_periods", self.record("periods", list(periods)))
         monkeypatch.setattr(trips, "privacy_calendar", self.calendar)
 
+    def mine(self, customer) -> bool:
+        """Every read is for the page's customer."""
+        assert customer is not None and customer.pk is not None
+        assert self.customer is None or customer is self.customer
+        return True
+
     def record(self, name, answer):
         def read(customer, *args, **kwargs):
+            self.mine(customer)
             self.calls.append((name, args, kwargs))
             return answer
 
@@ -71,12 +81,14 @@ class Scripted:
 
     def week(self, raws, failed):
         def read(customer, **kwargs):
+            self.mine(customer)
             self.calls.append(("week", (), kwargs))
             return DriverWeek(raws=raws, failed=failed, calendar=self.calendars.get(kwargs["driver_id"], CALENDAR))
 
         return read
 
     def calendar(self, customer, driver_id, first, last):
+        self.mine(customer)
         self.calls.append(("calendar", driver_id, first, last))
         return self.calendars.get(driver_id, CALENDAR)
 
@@ -110,7 +122,12 @@ def test_the_driver_page(customer, fleet, monkeypatch):
     assert two.declaration is None and two.masked and two.can_declare
     assert three.vehicle_label == "9999" and not three.can_declare
     assert script.calls == [("week", (), {"driver_id": 7001, "matricule": "M1", "first": MON, "last": TUE,
-                                          "vehicle_hint": None})]
+                                          "vehicle_hint": 5001})]
+    assert {r.driver_label for g in page.days for r in g.rows} == {"N7001"}
+    for entities, allowed in (([122], [True, True]), ([121], [False, False])):  # the driver's entity decides
+        scoped = trips.driver_steps_page(viewer=manager(customer, entities), customer=customer,
+                                         driver=fleet.drivers[7001], first=MON, last=TUE)
+        assert [r.can_declare for r in scoped.days[0].rows] == allowed
 
 
 def test_a_driver_page_without_trips_never_says_the_schedule_is_missing(customer, fleet, monkeypatch):
@@ -138,6 +155,7 @@ def test_the_vehicle_page_names_each_trips_driver(customer, fleet, monkeypatch):
                                     first=MON, last=TUE)
     rows = [r for g in page.days for r in g.rows]
     assert [(r.step_id, r.driver_id) for r in rows] == [(5, 7002), (1, 7001), (2, 7002), (3, None), (4, 7001)]
+    assert [r.driver_label for r in rows] == ["N7002", "N7001", "N7002", "", "N7001"]  # badge or assignment
     assert [r.schedule.kind for r in rows] == ["unknown", PRO, "unknown", PRO, PRIVATE]
     assert rows[3].driver_label == "" and not rows[3].can_declare  # nobody's hours for an unknown badge
     assert (page.failed_days, page.schedule_unavailable) == ([TUE], True)
@@ -182,3 +200,14 @@ def test_access_log_record(customer, manager):
             for e in StepAccessLog.objects.order_by("pk")]
     assert logs == [(manager, "manager", customer, "driver", 7001, None, MON, TUE),
                     (manager, "manager", customer, "vehicle", None, 5001, MON, MON)]
+
+
+def test_the_vehicle_page_reads_the_grid_in_the_customer_zone(customer, fleet, monkeypatch):
+    customer.time_zone = "America/Cayenne"
+    step = RawStep(vehicle_id=5001, step_id=1, start=datetime(2026, 1, 5, 10, 0, tzinfo=UTC),  # 07:00 there
+                   end=datetime(2026, 1, 5, 10, 30, tzinfo=UTC), distance_m=1, duration_s=1800, driver_matricule="M1",
+                   start_place=NOWHERE, end_place=NOWHERE)
+    Scripted(monkeypatch, fleet, fiche=FetchResult(steps={(5001, MON): (step,)}, failed=set()), customer=customer)
+    page = trips.vehicle_steps_page(viewer=manager(customer), customer=customer, vehicle=fleet.vehicles[5001],
+                                    first=MON, last=MON)
+    assert [(r.schedule.kind, r.schedule.private_minutes) for r in page.days[0].rows] == [(PRIVATE, 30)]

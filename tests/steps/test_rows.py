@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -277,3 +278,13 @@ def test_what_the_toggle_shows_and_whether_the_choice_can_be_withdrawn(decl, dec
     declared_view = None if decl is None else view(*decl)
     f = facts(schedule=ScheduleClass(PRIVATE), declaration=declared_view)
     assert f.declared_private is declared and f.can_withdraw is withdraw
+
+
+def test_a_declaration_is_shown_with_every_field():
+    decl = declaration(private=True, status=DeclarationStatus.FAILED, confirmed_private=False)
+    decl.on_behalf, decl.reason, decl.rejection_reason, decl.upstream_answer = True, "oubli", "non", "refused"
+    with translation.override("en"):
+        shown = row(MANAGER, decl=decl).declaration
+        assert (shown.private, shown.status, shown.status_label, shown.on_behalf, shown.reason,
+                shown.rejection_reason, shown.answer, shown.confirmed_private) == (
+            True, "failed", "Refused by Ocean", True, "oubli", "non", "refused", False)
