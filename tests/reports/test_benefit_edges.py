@@ -253,3 +253,53 @@ def test_actual_expenses_pro_rated_by_months():
     for months in (-1, 13):
         with pytest.raises(ValueError, match="^months must be between 0 and 12$"):
             actual_expenses(bought(), private_km=1, total_km=2, year=2026, months=months)
+
+
+# -- what the first benefit run left alive (tests/MUTATION.md) ------------------------------------------
+def test_the_first_of_january_is_the_reference_for_actual_expenses_too():
+    car = bought(first_registration=date(2021, 1, 1), made_available=date(2025, 6, 1))
+    assert actual_expenses(car, private_km=1, total_km=1, year=2026).inputs["older_than_5_years"] is False
+    undated = bought(first_registration=None)
+    with translation.override("en"):
+        result = actual_expenses(undated, private_km=1, total_km=1, year=2026)
+        assert result.inputs["older_than_5_years"] is False and result.amount == D("6400.00")
+        assert notes(result) == ["First registration date unknown: the vehicle is taken as 5 years old or less."]
+    flat = flat_rate(undated, year=2026)
+    assert (flat.amount, flat.inputs["older_than_5_years"]) == (D("4800.00"), False)
+
+
+def test_zero_kilometres_and_electric_fuel_details():
+    none = actual_expenses(bought(), private_km=0, total_km=0)
+    assert (none.formula, none.options, none.applied_option) == (money("0 km → 0,00 €"), {}, None)
+    bev = bought(electric=True, eligible_abatement=True)
+    assert actual_expenses(bev, private_km=1, total_km=2, private_fuel=D(50), year=2026).inputs[
+        "private_fuel"] == D("0.00")
+
+
+def test_zero_months_given_explicitly_is_accepted():
+    with translation.override("en"):
+        result = flat_rate(bought(), year=2026, months_available=0)
+        assert (result.amount, result.inputs["months"]) == (D("0.00"), 0)
+        assert notes(result) == ["Vehicle not available during this year."]
+
+
+def test_the_contribution_step_follows_the_formula():
+    result = flat_rate(bought(), year=2026, employee_contribution=D(800))
+    assert result.formula == money("15 % × 32 000,00 € = 4 800,00 € ; 4 800,00 € − 800,00 € = 4 000,00 €")
+
+
+def test_a_lease_equal_to_the_bought_amount_is_not_capped():
+    costs = VehicleCosts("lease", D(20000), annual_lease=D(6000), made_available=AFTER, first_registration=RECENT)
+    result = flat_rate(costs, year=2026)  # 50 % × 6 000 = 15 % × 20 000 = 3 000
+    assert result.amount == D("3000.00") and result.notes == []
+    assert result.formula == money("50 % × (6 000,00 € + 0,00 € + 0,00 €) = 3 000,00 €")
+
+
+@pytest.mark.parametrize(("made_available", "regime"), [(date(2025, 1, 31), "ev-2020"),
+                                                        (date(2025, 2, 1), "ev-2025")])
+def test_the_abatement_regime_is_in_the_inputs(made_available, regime):
+    car = bought(45000, electric=True, eligible_abatement=True, made_available=made_available)
+    inputs = flat_rate(car, year=2026).inputs
+    expected_rate = D("0.70") if regime == "ev-2025" else D("0.50")
+    assert (inputs["abatement_rate"], inputs["abatement_regime"]) == (expected_rate, regime)
+    assert "abatement_cap" in inputs
