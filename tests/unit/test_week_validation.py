@@ -259,3 +259,8 @@ def test_quarter_alignment_needs_both_ends():
     assert WeeklySchedule({"MARDI": [(0, 46)]}).is_quarter_aligned() is False
     assert WeeklySchedule({"MARDI": [(10, 15)]}).is_quarter_aligned() is False
     assert WeeklySchedule({"MARDI": [(15, 45)], "JEUDI": [(0, 1440)]}).is_quarter_aligned() is True
+
+
+def test_an_end_at_1439_minutes_is_the_end_of_the_day():
+    assert WeeklySchedule({"LUNDI": [(600, 1439)]}).day("LUNDI") == (Slot(600, 1440),)
+    assert WeeklySchedule({"LUNDI": [(600, 1438)]}).day("LUNDI") == (Slot(600, 1438),)
