@@ -329,7 +329,7 @@ def test_call_maps_errors_with_the_token_scrubbed(make, rsps, login_ok):
 def test_elapsed_milliseconds_in_the_log_lines(make, rsps, caplog, monkeypatch):
     from privacy.ocean import http
 
-    ticks = iter([10.0, 11.5, 20.0, 20.25])
+    ticks = iter([10.0, 11.5, 20.0, 22.5])
     monkeypatch.setattr(http.time, "monotonic", lambda: next(ticks))
     caplog.set_level(logging.DEBUG, logger="privacy.ocean")
     rsps.add(responses.GET, ENTITIES, body=requests.ConnectionError("reset"))
@@ -337,7 +337,7 @@ def test_elapsed_milliseconds_in_the_log_lines(make, rsps, caplog, monkeypatch):
     assert make().send("GET", "mobility/v1/entities", idempotent=True).status_code == 400
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
         (logging.WARNING, "ocean GET mobility/v1/entities -> ConnectionError after 1500 ms"),
-        (logging.WARNING, "ocean GET mobility/v1/entities -> 400 in 250 ms")]
+        (logging.WARNING, "ocean GET mobility/v1/entities -> 400 in 2500 ms")]
 
 
 def test_a_server_pause_within_a_small_cap_is_still_waited(make, rsps, sleeps):

@@ -5,7 +5,7 @@ The grid used below: Monday to Friday private 00:00–08:00 and 18:00–24:00, t
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -328,3 +328,22 @@ def test_an_unreadable_slot_is_logged(caplog):
         classify(broken, local(0, 10), local(0, 11), PARIS)
         assert [r.getMessage() for r in caplog.records] == [
             "schedule not readable: Monday: the hour 25 is not valid (0–23, or 24:00 as the end of the day)."]
+
+
+def test_a_day_inside_a_warmed_week_reuses_the_weeks_calendar(ocean):
+    client = ocean(Client(entries=EVENINGS_WEEKENDS[:1]))
+    customer = Customer(pk=42, time_zone="Europe/Paris")
+    week = PrivacyCalendar(entries=EVENINGS_WEEKENDS, periods=())
+    monday, sunday = date(2026, 1, 5), date(2026, 1, 11)
+    cache.set(module.calendar_key(customer, 7001, monday, sunday), week, 60)
+    for first, last in ((date(2026, 1, 7), date(2026, 1, 7)), (monday, monday), (sunday, sunday),
+                        (date(2026, 1, 6), date(2026, 1, 9))):
+        assert privacy_calendar(customer, 7001, first, last) is not None
+    assert client.calls == []  # all inside the warmed week
+    assert privacy_calendar(customer, 7001, date(2026, 1, 7), date(2026, 1, 7)) == week
+    for first, last in ((date(2026, 1, 7), date(2026, 1, 12)), (date(2026, 1, 7), date(2026, 1, 13)),
+                        (date(2026, 1, 12), date(2026, 1, 12))):  # past Sunday, or the next week
+        calls = len(client.calls)
+        assert privacy_calendar(customer, 7001, first, last).entries == EVENINGS_WEEKENDS[:1]
+        assert len(client.calls) == calls + 2
+    assert privacy_calendar(customer, 7002, monday, monday).entries == EVENINGS_WEEKENDS[:1]  # another driver

@@ -180,3 +180,26 @@ def test_an_administrator_picks_the_customer_and_keeps_the_choice():
 def test_an_administrator_without_any_customer_gets_a_404():
     with pytest.raises(Http404):
         customer_for(USERS["admin"])
+
+
+class Session(dict):
+    """A session that counts its writes (each one makes Django save the session again)."""
+
+    writes = 0
+
+    def __setitem__(self, key, value):
+        self.writes += 1
+        super().__setitem__(key, value)
+
+
+@pytest.mark.django_db
+def test_the_session_is_written_only_when_the_choice_changes():
+    first = Customer.objects.create(name="First", ocean_customer_id=5, code_exploitant="5")
+    second = Customer.objects.create(name="Second", ocean_customer_id=6, code_exploitant="6")
+    session = Session()
+    admin = USERS["admin"]
+    assert customer_for(admin, "", session) == first and session.writes == 1
+    assert customer_for(admin, "", session) == first and session.writes == 1
+    assert customer_for(admin, f"?customer={first.pk}", session) == first and session.writes == 1
+    assert customer_for(admin, f"?customer={second.pk}", session) == second and session.writes == 2
+    assert customer_for(admin, "", session) == second and session.writes == 2
