@@ -60,6 +60,8 @@ MODULES: dict[str, Module] = {
     "uncertain": Module(("privacy/services/uncertain.py",), ("tests/unit/test_uncertain.py",)),
     "classify": Module(("privacy/steps/services/classify.py",), ("tests/steps/test_classify.py",)),
     "trips": Module(("privacy/steps/services/trips.py",), ("tests/steps/test_rows.py", "tests/steps/test_pages.py")),
+    "masking": Module(("privacy/steps/services/masking.py",),
+                      ("tests/steps/test_rows.py", "tests/steps/test_masking_history.py")),
     "send": Module(("privacy/steps/services/send.py",), ("tests/steps/test_send_protocol.py",)),
     "benefit": Module(("privacy/reports/benefit.py",),
                       ("tests/reports/test_benefit_rules.py", "tests/reports/test_benefit_edges.py")),

@@ -245,18 +245,20 @@ def ocean(monkeypatch):
 
 
 def test_the_calendar_is_read_around_the_days_and_cached(ocean):
-    period = SimpleNamespace(start=local(0, 9), end=local(0, 10))
-    open_ended = SimpleNamespace(start=local(0, 11), end=None)
+    period = SimpleNamespace(start=local(0, 9), end=local(0, 10), label="Congé")
+    open_ended = SimpleNamespace(start=local(0, 11), end=None, label="")
     client = ocean(Client(entries=EVENINGS_WEEKENDS[:2], periods=[period, open_ended]))
     customer = Customer(pk=41, time_zone="Europe/Paris")
     first, last = MONDAY.date(), MONDAY.date() + timedelta(days=2)
     cal = privacy_calendar(customer, 7001, first, last)
-    assert cal == PrivacyCalendar(entries=EVENINGS_WEEKENDS[:2], periods=((period.start, period.end),))
+    assert cal == PrivacyCalendar(entries=EVENINGS_WEEKENDS[:2], periods=((period.start, period.end),),
+                                  labels=("Congé",))
     window_start = datetime(2026, 1, 4, tzinfo=PARIS)  # the day before, local midnight
     window_end = datetime(2026, 1, 9, tzinfo=PARIS)  # two days after the last day
     assert sorted(client.calls) == [("exceptional", 7001, window_start, window_end), ("recurring", 7001)]  # at once
     assert privacy_calendar(customer, 7001, first, last) == cal and len(client.calls) == 2  # from the cache
-    assert cache.get("privacy:v1:calendar:41:7001:2026-01-05:2026-01-07") == cal and CALENDAR_TTL == 120
+    assert cache.get(module.calendar_key(customer, 7001, first, last)) == cal and CALENDAR_TTL == 120
+    assert module.calendar_key(customer, 7001, first, last).endswith(":41:7001:2026-01-05:2026-01-07")
 
 
 def test_an_unreadable_calendar_is_none_and_not_cached(ocean, caplog):

@@ -20,6 +20,7 @@ from privacy.services.fleet import Fleet, FleetDriver, FleetVehicle
 from privacy.steps.models import DeclarationStatus, StepDeclaration
 from privacy.steps.services.classify import MIXED, PRIVATE, PRO, UNKNOWN, ScheduleClass
 from privacy.steps.services.fetch import Place, RawStep
+from privacy.steps.services.masking import places_hidden
 from privacy.steps.services.trips import (
     DayGroup,
     MaskedStepRow,
@@ -28,9 +29,9 @@ from privacy.steps.services.trips import (
     _page,
     _row,
     deadline_for,
-    is_private_step,
 )
 
+pytestmark = pytest.mark.django_db  # a declaration's history is read from the database
 PARIS = ZoneInfo("Europe/Paris")
 ACME = Customer(pk=1, name="Acme", time_zone="Europe/Paris", declaration_deadline_days=7, code_exploitant="11")
 HOME = Place("3 rue des Lilas", "75020", "Paris", "Maison", 48.87, 2.39)
@@ -61,8 +62,9 @@ OTHERS = {"manager": MANAGER, "hr": person(Role.HR), "admin": person(customer=No
 
 
 def declaration(private=True, status=DeclarationStatus.CONFIRMED, confirmed_private=None, **kw) -> StepDeclaration:
-    return StepDeclaration(private=private, status=status, confirmed_private=confirmed_private, on_behalf=False,
-                           reason="", rejection_reason="", upstream_answer="", **kw)
+    """A declaration with no history line (its events are read, and there are none)."""
+    return StepDeclaration(pk=999_999, private=private, status=status, confirmed_private=confirmed_private,
+                           on_behalf=False, reason="", rejection_reason="", upstream_answer="", **kw)
 
 
 PRO_45 = ScheduleClass(PRO, 0, 45)
@@ -155,7 +157,7 @@ def test_the_owner_sees_the_places_of_every_own_trip():
         (PRO, declaration(private=True, status=DeclarationStatus.PENDING), True),  # asked, not yet approved
         (PRO, declaration(private=True, status=DeclarationStatus.REJECTED), True),  # refused: still hidden
         (PRO, declaration(private=False, status=DeclarationStatus.PENDING, confirmed_private=True), True),
-        (PRO, declaration(private=False, confirmed_private=False), False),  # undone back to pro
+        (PRO, declaration(private=False, confirmed_private=False), False),  # never private
         (PRIVATE, declaration(private=False, confirmed_private=False), True),  # private hours stay hidden
     ],
 )
@@ -204,7 +206,7 @@ def facts(**kw) -> StepFacts:
     base = dict(vehicle_id=5001, vehicle_label="", numero_embarque=2, step_id=9, driver_id=7001, driver_label="",
                 start=datetime(2026, 1, 5, 23, 30, tzinfo=PARIS), end=datetime(2026, 1, 6, 0, 30, tzinfo=PARIS),
                 distance_m=12_340, duration_s=3_600, schedule=ScheduleClass(MIXED, 15, 45), declaration=None,
-                deadline=DEADLINE, deadline_passed=False, can_declare=True)
+                deadline=DEADLINE, deadline_passed=False, can_declare=True, reason_private=False, reason_pro=False)
     return MaskedStepRow(**{**base, **kw})
 
 
@@ -240,12 +242,12 @@ def test_effective_class_and_private_distance(kind, decl, private, private_m):
     assert f.effective_private is private and f.private_distance_m == private_m
 
 
-def test_is_private_step():
-    assert is_private_step(ScheduleClass(MIXED), None) and is_private_step(ScheduleClass(UNKNOWN), None)
-    assert not is_private_step(ScheduleClass(PRO), None)
-    assert is_private_step(ScheduleClass(PRO), declaration(private=True, status=DeclarationStatus.REJECTED))
-    assert is_private_step(ScheduleClass(PRO), declaration(private=False, confirmed_private=True))
-    assert not is_private_step(ScheduleClass(PRO), declaration(private=False, confirmed_private=None))
+def test_places_hidden_without_history():
+    assert places_hidden(ScheduleClass(MIXED), None) and places_hidden(ScheduleClass(UNKNOWN), None)
+    assert not places_hidden(ScheduleClass(PRO), None)
+    assert places_hidden(ScheduleClass(PRO), declaration(private=True, status=DeclarationStatus.REJECTED))
+    assert places_hidden(ScheduleClass(PRO), declaration(private=False, confirmed_private=True))
+    assert not places_hidden(ScheduleClass(PRO), declaration(private=False, confirmed_private=None))
 
 
 def test_day_groups_and_the_page():
