@@ -203,3 +203,24 @@ def test_the_session_is_written_only_when_the_choice_changes():
     assert customer_for(admin, f"?customer={first.pk}", session) == first and session.writes == 1
     assert customer_for(admin, f"?customer={second.pk}", session) == second and session.writes == 2
     assert customer_for(admin, "", session) == second and session.writes == 2
+
+
+# -- several drivers at once (bulk actions) -----------------------------------------------------------
+OTHER_ENTITY = DriverRef(customer_id=1, ocean_id=7002, entity_id=121)
+FOREIGN = DriverRef(customer_id=2, ocean_id=7003, entity_id=122)
+
+
+def test_changing_several_drivers_needs_the_right_on_each():
+    scoped = USERS["manager of 122"]
+    assert access.can_change_drivers(USERS["manager"], [JEAN, OTHER_ENTITY]) is True
+    assert access.can_change_drivers(scoped, [JEAN]) is True
+    assert access.can_change_drivers(scoped, [JEAN, OTHER_ENTITY]) is False
+    assert access.can_change_drivers(scoped, iter([JEAN])) is True
+    assert access.can_change_drivers(USERS["Jean"], [JEAN]) is False
+    access.require_drivers_change(USERS["manager"], (d for d in [JEAN, OTHER_ENTITY]))  # a generator is read once
+    with pytest.raises(Http404):  # a driver the user may not even see: as if it did not exist
+        access.require_drivers_change(scoped, [JEAN, OTHER_ENTITY])
+    with pytest.raises(Http404):
+        access.require_drivers_change(USERS["manager"], [JEAN, FOREIGN])
+    with pytest.raises(PermissionDenied):  # seen but not changed
+        access.require_drivers_change(USERS["Jean"], [JEAN])
