@@ -285,8 +285,26 @@ def test_what_the_toggle_shows_and_whether_the_choice_can_be_withdrawn(decl, dec
 def test_a_declaration_is_shown_with_every_field():
     decl = declaration(private=True, status=DeclarationStatus.FAILED, confirmed_private=False)
     decl.on_behalf, decl.reason, decl.rejection_reason, decl.upstream_answer = True, "oubli", "non", "refused"
+    decl.requested_by_label, decl.requested_at = "jean", datetime(2026, 1, 6, 8, tzinfo=UTC)
+    decl.decided_by_label, decl.decided_at = "marie", datetime(2026, 1, 6, 9, tzinfo=UTC)
     with translation.override("en"):
         shown = row(MANAGER, decl=decl).declaration
         assert (shown.private, shown.status, shown.status_label, shown.on_behalf, shown.reason,
                 shown.rejection_reason, shown.answer, shown.confirmed_private) == (
             True, "failed", "Refused by Ocean", True, "oubli", "non", "refused", False)
+        assert (shown.requested_by, shown.requested_at, shown.decided_by, shown.decided_at, shown.history) == (
+            "jean", datetime(2026, 1, 6, 8, tzinfo=UTC), "marie", datetime(2026, 1, 6, 9, tzinfo=UTC), ())
+
+
+@pytest.mark.parametrize(("private_reason", "pro_reason"), [(True, False), (False, True)])
+def test_a_row_says_which_choice_needs_a_reason(private_reason, pro_reason):
+    customer = Customer(pk=1, name="Acme", time_zone="Europe/Paris", declaration_deadline_days=7,
+                        code_exploitant="11", to_private_reason=private_reason, to_pro_reason=pro_reason)
+    r = row(OWNER, customer=customer)
+    assert (r.reason_private, r.reason_pro) == (private_reason, pro_reason)
+
+
+def test_private_distance_in_km_to_one_decimal():
+    assert facts(distance_m=1_051, schedule=ScheduleClass(PRIVATE)).private_distance_km == 1.1
+    assert facts(distance_m=1_040, schedule=ScheduleClass(PRIVATE)).private_distance_km == 1.0
+    assert facts(distance_m=1_050, schedule=ScheduleClass(PRO)).private_distance_km == 0.0

@@ -148,6 +148,8 @@ class StepFacts:
         """Back to "not declared" is possible while nothing of the choice reached Ocean."""
         d = self.declaration
         return d is not None and d.status != DeclarationStatus.SENT and d.confirmed_private is None
+
+    @property
     def private_distance_km(self) -> float:
         return round(self.private_distance_m / 1000, 1)
 
