@@ -246,13 +246,14 @@ def ocean(monkeypatch):
 
 def test_the_calendar_is_read_around_the_days_and_cached(ocean):
     period = SimpleNamespace(start=local(0, 9), end=local(0, 10), label="Congé")
+    unnamed = SimpleNamespace(start=local(0, 12), end=local(0, 13), label=None)
     open_ended = SimpleNamespace(start=local(0, 11), end=None, label="")
-    client = ocean(Client(entries=EVENINGS_WEEKENDS[:2], periods=[period, open_ended]))
+    client = ocean(Client(entries=EVENINGS_WEEKENDS[:2], periods=[period, unnamed, open_ended]))
     customer = Customer(pk=41, time_zone="Europe/Paris")
     first, last = MONDAY.date(), MONDAY.date() + timedelta(days=2)
     cal = privacy_calendar(customer, 7001, first, last)
-    assert cal == PrivacyCalendar(entries=EVENINGS_WEEKENDS[:2], periods=((period.start, period.end),),
-                                  labels=("Congé",))
+    assert cal == PrivacyCalendar(entries=EVENINGS_WEEKENDS[:2], periods=(
+        (period.start, period.end), (unnamed.start, unnamed.end)), labels=("Congé", ""))
     window_start = datetime(2026, 1, 4, tzinfo=PARIS)  # the day before, local midnight
     window_end = datetime(2026, 1, 9, tzinfo=PARIS)  # two days after the last day
     assert sorted(client.calls) == [("exceptional", 7001, window_start, window_end), ("recurring", 7001)]  # at once
@@ -349,3 +350,8 @@ def test_a_day_inside_a_warmed_week_reuses_the_weeks_calendar(ocean):
         assert privacy_calendar(customer, 7001, first, last).entries == EVENINGS_WEEKENDS[:1]
         assert len(client.calls) == calls + 2
     assert privacy_calendar(customer, 7002, monday, monday).entries == EVENINGS_WEEKENDS[:1]  # another driver
+
+
+def test_a_classified_trip_carries_its_explanation():
+    assert classify(calendar(), local(0, 19), local(0, 20), PARIS).why is not None
+    assert classify(calendar(), local(0, 10), local(0, 11), PARIS).why is not None
