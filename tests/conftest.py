@@ -57,6 +57,17 @@ def pytest_configure(config):
         config._pinned_clock.start()
 
 
+def pytest_collection_modifyitems(config, items):
+    # Under a pinned clock a child process still reads the real date while the in-process simulator reads
+    # the pinned one: such tests are left out of the pinned runs (they run in the ordinary one).
+    if not config.getoption("--pin-clock"):
+        return
+    kept = [item for item in items if item.get_closest_marker("real_clock") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 def pytest_unconfigure(config):
     if getattr(config, "_pinned_clock", None) is not None:
         config._pinned_clock.stop()

@@ -16,6 +16,7 @@ from tests.cli.test_process_and_secrets import manage
 WEEK = {"LUNDI": [["00:00", "08:00"], ["18:00", "23:59"]]}
 
 
+@pytest.mark.real_clock
 def test_a_write_in_a_fresh_var_dir_creates_the_database_and_its_audit_entry(sim, tmp_path):
     db = tmp_path / "var" / "portal.sqlite3"
     assert not db.exists()
