@@ -165,8 +165,10 @@ def use_the_portal(clone: Path, env: dict[str, str], log: Path, port: int, sim_p
                          env={**env, "VAR_DIR": str(clone / "cli-var"), "SIM_PORT": str(sim_port)})
     db = clone / "cli-var" / "portal.sqlite3"
     with closing(sqlite3.connect(db)) as con:
-        audited = con.execute("SELECT count(*) FROM privacy_auditentry WHERE action = 'schedule.set'").fetchone()
-    audited = audited == (1,)
+        phases = con.execute("SELECT phase, outcome FROM privacy_auditentry WHERE action = 'schedule.set' "
+                             "ORDER BY id").fetchall()
+    # Audit before write: the intent is written before the request leaves, then its outcome.
+    audited = phases == [("intent", ""), ("outcome", "applied")]
     check("ocean CLI in a fresh VAR_DIR: written and audited, nothing on stderr",
           cli.returncode == 0 and cli.stderr == "" and audited, cli.stderr[-500:])
     sim_pid = wait_log(log, r"\| sim started \(pid (\d+)\)", 5)
