@@ -49,11 +49,14 @@ class Module:
 OCEAN = "tests/ocean/"
 MODULES: dict[str, Module] = {
     "week": Module(("privacy/week.py",), ("tests/unit/test_week.py", "tests/unit/test_week_validation.py")),
-    "dates": Module(("privacy/ocean/dates.py",), (OCEAN + "test_dates.py", OCEAN + "test_parse.py")),
+    "dates": Module(("privacy/ocean/dates.py",),
+                    (OCEAN + "test_dates.py", OCEAN + "test_parse.py", OCEAN + "test_open_points.py")),
     "parse": Module(("privacy/ocean/parse.py",),
-                    (OCEAN + "test_parse.py", OCEAN + "test_parse_fields.py", OCEAN + "test_client.py")),
+                    (OCEAN + "test_parse.py", OCEAN + "test_parse_fields.py", OCEAN + "test_client.py",
+                     OCEAN + "test_open_points.py")),
     "http": Module(("privacy/ocean/http.py",),
-                   (OCEAN + "test_transport.py", OCEAN + "test_retries_auth.py", OCEAN + "test_client.py")),
+                   (OCEAN + "test_transport.py", OCEAN + "test_retries_auth.py", OCEAN + "test_client.py",
+                    OCEAN + "test_open_points.py")),
     "tokens": Module(("privacy/ocean/tokens.py",),
                      (OCEAN + "test_tokens.py", OCEAN + "test_retries_auth.py", OCEAN + "test_transport.py")),
     "access": Module(("privacy/access.py",), ("tests/unit/test_access_rules.py", "tests/test_access.py")),
