@@ -49,11 +49,14 @@ class Module:
 OCEAN = "tests/ocean/"
 MODULES: dict[str, Module] = {
     "week": Module(("privacy/week.py",), ("tests/unit/test_week.py", "tests/unit/test_week_validation.py")),
-    "dates": Module(("privacy/ocean/dates.py",), (OCEAN + "test_dates.py", OCEAN + "test_parse.py")),
+    "dates": Module(("privacy/ocean/dates.py",),
+                    (OCEAN + "test_dates.py", OCEAN + "test_parse.py", OCEAN + "test_open_points.py")),
     "parse": Module(("privacy/ocean/parse.py",),
-                    (OCEAN + "test_parse.py", OCEAN + "test_parse_fields.py", OCEAN + "test_client.py")),
+                    (OCEAN + "test_parse.py", OCEAN + "test_parse_fields.py", OCEAN + "test_client.py",
+                     OCEAN + "test_open_points.py")),
     "http": Module(("privacy/ocean/http.py",),
-                   (OCEAN + "test_transport.py", OCEAN + "test_retries_auth.py", OCEAN + "test_client.py")),
+                   (OCEAN + "test_transport.py", OCEAN + "test_retries_auth.py", OCEAN + "test_client.py",
+                    OCEAN + "test_open_points.py")),
     "tokens": Module(("privacy/ocean/tokens.py",),
                      (OCEAN + "test_tokens.py", OCEAN + "test_retries_auth.py", OCEAN + "test_transport.py")),
     "access": Module(("privacy/access.py",), ("tests/unit/test_access_rules.py", "tests/test_access.py")),
@@ -62,7 +65,8 @@ MODULES: dict[str, Module] = {
     "trips": Module(("privacy/steps/services/trips.py",), ("tests/steps/test_rows.py", "tests/steps/test_pages.py")),
     "masking": Module(("privacy/steps/services/masking.py",),
                       ("tests/steps/test_rows.py", "tests/steps/test_masking_history.py")),
-    "send": Module(("privacy/steps/services/send.py",), ("tests/steps/test_send_protocol.py",)),
+    "send": Module(("privacy/steps/services/send.py",),
+                   ("tests/steps/test_send_protocol.py", "tests/test_crash_safe.py")),
     "benefit": Module(("privacy/reports/benefit.py",),
                       ("tests/reports/test_benefit_rules.py", "tests/reports/test_benefit_edges.py")),
 }
