@@ -5,6 +5,7 @@ with exact numbers, so that one retry more or less, or a wrong delay, fails a te
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from email.utils import formatdate
@@ -329,7 +330,10 @@ def test_call_maps_errors_with_the_token_scrubbed(make, rsps, login_ok):
 def test_elapsed_milliseconds_in_the_log_lines(make, rsps, caplog, monkeypatch):
     from privacy.ocean import http
 
-    ticks = iter([10.0, 11.5, 20.0, 22.5])
+    # Four ticks for the two attempts, then the real clock: whatever else reads time.monotonic
+    # before the patch is undone (cache teardown, pools) must not exhaust the script.
+    real_clock = http.time.monotonic
+    ticks = itertools.chain([10.0, 11.5, 20.0, 22.5], iter(real_clock, None))
     monkeypatch.setattr(http.time, "monotonic", lambda: next(ticks))
     caplog.set_level(logging.DEBUG, logger="privacy.ocean")
     rsps.add(responses.GET, ENTITIES, body=requests.ConnectionError("reset"))
