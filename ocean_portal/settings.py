@@ -16,6 +16,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from ocean_portal.sso_settings import idp_origins, oidc_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 if env.bool("READ_DOT_ENV_FILE", default=True) and (BASE_DIR / ".env").is_file():
@@ -310,6 +312,8 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "privacy.client_ip.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# An OIDC callback is no password attempt: it neither counts as a failure nor is locked out.
+AXES_WHITELIST_CALLABLE = "privacy.sso.backend.not_a_password_attempt"
 
 # HTTPS=True switches on every transport-security setting together; each can still be set alone.
 HTTPS = env.bool("HTTPS", default=False)
@@ -330,6 +334,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 
+# Single sign-on (OpenID Connect, ocean_portal/sso_settings.py): off unless OIDC_ENABLED=True.
+_oidc = oidc_settings(env, default_customer_id=OCEAN_CUSTOMER_ID, https=HTTPS)
+globals().update(_oidc)
+if _oidc["OIDC_ENABLED"]:
+    AUTHENTICATION_BACKENDS.insert(1, "privacy.sso.backend.PortalOIDCBackend")
+
 # Strict CSP: no inline script or style anywhere; htmx is configured by a <meta> tag to neither
 # eval nor inject its indicator styles (style.md §4.13).
 CONTENT_SECURITY_POLICY = {
@@ -342,7 +352,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # With OIDC_LOGOUT_AT_IDP the logout form's redirect goes on to the IdP (browsers check form-action
+        # on redirects too).
+        "form-action": [SELF, *idp_origins(_oidc)],
         "frame-ancestors": [NONE],
     },
 }

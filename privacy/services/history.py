@@ -39,6 +39,7 @@ KEY_LABELS = {
     "declaration_policy": gettext_lazy("declaration policy"),
     "declaration_deadline_days": gettext_lazy("declaration deadline (days)"),
     "entities": gettext_lazy("entities"), "username": gettext_lazy("username"),
+    "groups": gettext_lazy("groups"), "is_staff": gettext_lazy("administrator"),
 }
 
 ACTIONS = {
@@ -61,6 +62,10 @@ ACTIONS = {
     "user.update": gettext_lazy("changed an account"),
     "user.deactivate": gettext_lazy("deactivated an account"),
     "user.reactivate": gettext_lazy("reactivated an account"),
+    "user.sso_create": gettext_lazy("signed in for the first time with single sign-on"),
+    "user.sso_role": gettext_lazy("got a new access from the identity provider's groups"),
+    "user.sso_login": gettext_lazy("signed in with single sign-on"),
+    "user.sso_refused": gettext_lazy("was refused single sign-on"),
     "users.import": gettext_lazy("imported accounts"),
     "customer.add": gettext_lazy("added a customer"),
     "customer.update": gettext_lazy("changed a customer"),
