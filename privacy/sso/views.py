@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -43,6 +44,8 @@ REASONS = {
                       "Ask your administrator."),
     "setup": _("Single sign-on is not set up completely on the portal (unknown customer). "
                "Ask your administrator."),
+    "token": _("The identity provider's answer could not be checked. Try again; if it happens again, tell "
+               "your administrator."),
     "generic": _("The sign-in did not succeed."),
 }
 
@@ -85,19 +88,29 @@ def oidc_authenticate(request):
         return _failure("unavailable")
 
 
+def _state_unknown(request) -> bool:
+    """A callback for a sign-in this browser did not start, or already finished (replay, second tab)."""
+    states = request.session.get("oidc_states")
+    return "code" in request.GET and request.GET.get("state") not in (states if isinstance(states, dict) else {})
+
+
 @require_GET
 @never_cache
 def oidc_callback(request):
     _enabled()
+    if _state_unknown(request):
+        log.warning("OIDC callback refused: its state is not one this session started")
+        return _failure("state")
     try:
         return PortalCallbackView.as_view()(request)
     except (ProviderUnavailable, ImproperlyConfigured, requests.RequestException) as exc:
         # Never the exception's text: a token endpoint's error body is the IdP's, not for the log at INFO.
         log.warning("OIDC callback: the identity provider failed (%s)", type(exc).__name__)
         return _failure("unavailable")
-    except SuspiciousOperation as exc:
-        log.warning("OIDC callback refused: %s", exc)
-        return _failure("state")
+    except (SuspiciousOperation, jwt.PyJWTError, KeyError, TypeError, ValueError) as exc:
+        # A token that does not verify (signature, algorithm, nonce, expiry) or an answer of the wrong shape.
+        log.warning("OIDC callback: the IdP's answer could not be checked (%s: %s)", type(exc).__name__, exc)
+        return _failure("token")
 
 
 @require_GET

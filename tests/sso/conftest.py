@@ -48,9 +48,10 @@ def start(client, next_url: str = "") -> str:
     return response["Location"]
 
 
-def sso_login(client, idp, username: str, *, browser: Browser | None = None, allow: bool = True):
+def sso_login(client, idp, username: str, *, browser: Browser | None = None, allow: bool = True,
+              next_url: str = ""):
     """The whole authorization-code flow; returns the portal's answer to the callback."""
-    authorize = start(client)
+    authorize = start(client, next_url)
     assert authorize.startswith(idp.issuer + "/authorize?")
     back = (browser or Browser()).login_and_consent(authorize, username, allow=allow)
     assert back.startswith(CALLBACK), back

@@ -109,6 +109,14 @@ def test_superusers_and_deactivated_accounts_are_refused(sso, customer):
 
 
 @pytest.mark.django_db
+def test_the_page_asked_before_logging_in_is_the_one_shown_after(sso):
+    sso.set_person("gilles", email="gilles@example.com", groups=["fleet"])
+    assert sso_login(Client(), sso, "gilles", next_url="/history/")["Location"] == "/history/"
+    # Another site is never a destination.
+    assert sso_login(Client(), sso, "gilles", next_url="https://evil.example/")["Location"] == "/"
+
+
+@pytest.mark.django_db
 def test_declining_at_the_idp_ends_on_the_error_page(sso):
     sso.set_person("fanny", email="fanny@example.com", groups=["fleet"])
     response = sso_login(Client(), sso, "fanny", allow=False)

@@ -54,6 +54,21 @@ def test_a_callback_whose_state_does_not_match_is_refused_without_a_500(sso):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("setting", ["algorithm", "keys"])
+def test_a_token_that_cannot_be_checked_gives_the_french_page(sso, settings, setting):
+    sso.set_person("ilona", email="ilona@example.com", groups=["fleet"])
+    if setting == "algorithm":  # the IdP signs with RS256, the portal expects HS256
+        settings.OIDC_RP_SIGN_ALGO = "HS256"
+    else:  # a JWKS answer without keys
+        settings.OIDC_OP_JWKS_ENDPOINT = f"{sso.issuer}/.well-known/openid-configuration"
+    client = Client()
+    response = sso_login(client, sso, "ilona")
+    assert response["Location"] == "/oidc/error/?reason=token"
+    assert "n’a pas pu être vérifiée" in client.get(response["Location"]).content.decode()
+    assert not client.get("/").wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
 def test_every_reason_has_its_french_words_and_unknown_ones_are_generic(sso):
     client = Client()
     for reason in REASONS:
