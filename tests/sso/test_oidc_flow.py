@@ -3,6 +3,7 @@ the whole authorization-code flow over HTTP (login at the IdP, consent, callback
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.test import Client
 
 from privacy.models import AuditEntry, Role, User
@@ -71,6 +72,8 @@ def test_someone_in_no_mapped_group_is_refused_with_a_french_page(sso):
     assert not client.get("/").wsgi_request.user.is_authenticated
     refusal = AuditEntry.objects.get(action="user.sso_refused")
     assert refusal.after == {"reason": "no_group", "groups": ["canteen"]} and refusal.target == "chloe@example.com"
+    # A refused sign-in is no password guess: nothing for axes to count against the office's address.
+    assert not AccessAttempt.objects.exists() and not AccessFailureLog.objects.exists()
 
 
 @pytest.mark.django_db
