@@ -79,19 +79,20 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         groups = groups_of(claims, settings.OIDC_GROUPS_CLAIM)
         if not email or "@" not in email or claims.get("email_verified") is False:
             raise Refused("email", email=email, groups=groups)
-        customer = Customer.objects.filter(ocean_customer_id=settings.OIDC_CUSTOMER_ID).first()
-        if customer is None:
-            raise Refused("setup", email=email, groups=groups)
-        matches = list(self.UserModel.objects.filter(email__iexact=email)[:2])
-        if len(matches) > 1:
-            raise Refused("ambiguous", email=email, groups=groups)
-        user = matches[0] if matches else None
-        self._check_account(user, customer, email, groups)
-        access = resolve(groups, settings.OIDC_GROUP_ROLES)
-        if access is None:
-            raise Refused("no_group", user=user, email=email, groups=groups)
-        individu = self._driver_id(access, claims, user, customer, email, groups)
         with transaction.atomic():
+            # The customer row is locked: two first sign-ins of one person at once make one account.
+            customer = Customer.objects.select_for_update().filter(ocean_customer_id=settings.OIDC_CUSTOMER_ID).first()
+            if customer is None:
+                raise Refused("setup", email=email, groups=groups)
+            matches = list(self.UserModel.objects.filter(email__iexact=email)[:2])
+            if len(matches) > 1:
+                raise Refused("ambiguous", email=email, groups=groups)
+            user = matches[0] if matches else None
+            self._check_account(user, customer, email, groups)
+            access = resolve(groups, settings.OIDC_GROUP_ROLES)
+            if access is None:
+                raise Refused("no_group", user=user, email=email, groups=groups)
+            individu = self._driver_id(access, claims, user, customer, email, groups)
             return self._apply(user, customer, access, individu, claims, email)
 
     def _check_account(self, user: User | None, customer: Customer, email: str, groups: list[str]) -> None:
