@@ -40,6 +40,7 @@ KEY_LABELS = {
     "declaration_deadline_days": gettext_lazy("declaration deadline (days)"),
     "entities": gettext_lazy("entities"), "username": gettext_lazy("username"),
     "groups": gettext_lazy("groups"), "is_staff": gettext_lazy("administrator"),
+    "ocean_individu_id": gettext_lazy("Ocean individu id"),
 }
 
 ACTIONS = {

@@ -35,7 +35,7 @@ class Refused(Exception):
 
 def _snapshot(user: User) -> dict:
     return {"role": user.role, "entity_ids": list(user.entity_ids), "is_staff": user.is_staff,
-            "customer": user.customer_id, "ocean_individu_id": user.ocean_individu_id}
+            "ocean_individu_id": user.ocean_individu_id}
 
 
 class PortalOIDCBackend(OIDCAuthenticationBackend):

@@ -37,7 +37,7 @@ def test_a_manager_of_an_entity_signs_in_and_gets_the_mapped_role_and_scope(sso,
 
 
 @pytest.mark.django_db
-def test_a_group_change_at_the_idp_is_applied_at_the_next_login(sso):
+def test_a_group_change_at_the_idp_is_applied_at_the_next_login(sso, admin_user):
     sso.set_person("bruno", email="bruno@example.com", groups=["fleet"])
     sso_login(Client(), sso, "bruno")
     user = User.objects.get(email="bruno@example.com")
@@ -56,6 +56,13 @@ def test_a_group_change_at_the_idp_is_applied_at_the_next_login(sso):
     user.refresh_from_db()
     assert (user.role, user.is_staff) == (Role.HR, False)
     assert AuditEntry.objects.filter(action="user.sso_role").count() == 2
+
+    # The administrator reads it in the history, in words.
+    history = Client()
+    history.force_login(admin_user)
+    page = history.get("/history/", {"kind": "account"}).content.decode()
+    assert "a reçu un nouvel accès selon ses groupes du fournisseur d’identité" in page
+    assert "s’est connecté par authentification unique" in page
 
 
 @pytest.mark.django_db
