@@ -76,6 +76,8 @@ def oidc_settings(env: environ.Env, *, default_customer_id: int, https: bool) ->
         "OIDC_OP_USER_ENDPOINT": env.str("OIDC_OP_USER_ENDPOINT", default=""),
         "OIDC_OP_JWKS_ENDPOINT": env.str("OIDC_OP_JWKS_ENDPOINT", default=""),
         "OIDC_OP_LOGOUT_ENDPOINT": env.str("OIDC_OP_LOGOUT_ENDPOINT", default=""),
+        # The ID token's expected "iss" (discovered when unset; a {tenantid} template is not checked).
+        "OIDC_OP_ISSUER": env.str("OIDC_OP_ISSUER", default=""),
         "OIDC_DISCOVERY_CACHE_S": env.int("OIDC_DISCOVERY_CACHE_S", default=3600),
         "OIDC_RP_SIGN_ALGO": env.str("OIDC_RP_SIGN_ALGO", default="RS256"),
         "OIDC_RP_SCOPES": env.str("OIDC_RP_SCOPES", default="openid email profile"),

@@ -14,13 +14,14 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend, default_username_algo
 
 from privacy.models import Customer, Role, User
 from privacy.services.audit import audit_record
 from privacy.sso.access import Access, groups_of, resolve
-from privacy.sso.provider import oidc_setting
+from privacy.sso.provider import discovery, oidc_setting
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,18 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             self._audit_refusal(refusal)
             return None
 
+    def verify_token(self, token, **kwargs):
+        """mozilla-django-oidc checks the signature, the algorithm and the nonce; the audience and the issuer
+        are checked here (OpenID Connect Core 3.1.3.7), so a token made for another client is refused."""
+        payload = super().verify_token(token, **kwargs)
+        audience = payload.get("aud")
+        if self.OIDC_RP_CLIENT_ID not in (audience if isinstance(audience, list) else [audience]):
+            raise SuspiciousOperation("the ID token is for another client (aud)")
+        issuer = settings.OIDC_OP_ISSUER or discovery().get("issuer", "")
+        if issuer and "{" not in issuer and payload.get("iss") != issuer:
+            raise SuspiciousOperation("the ID token comes from another issuer (iss)")
+        return payload
+
     def get_userinfo(self, access_token, id_token, payload):
         # Some IdPs (Azure AD) put the groups in the ID token only: the token's claims, then userinfo's.
         return {**payload, **super().get_userinfo(access_token, id_token, payload)}
@@ -77,7 +90,7 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         claims = self.get_userinfo(access_token, id_token, payload)
         email = str(claims.get(settings.OIDC_EMAIL_CLAIM) or "").strip()
         groups = groups_of(claims, settings.OIDC_GROUPS_CLAIM)
-        if not email or "@" not in email or claims.get("email_verified") is False:
+        if not email or "@" not in email or str(claims.get("email_verified", "")).lower() == "false":
             raise Refused("email", email=email, groups=groups)
         with transaction.atomic():
             # The customer row is locked: two first sign-ins of one person at once make one account.

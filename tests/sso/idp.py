@@ -16,7 +16,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "ocean-portal-tests"
-CLIENT_SECRET = "idp-client-secret-7f3a9c"  # noqa: S105 (the test IdP's client)
+CLIENT_SECRET = "idp-client-secret-7f3a9c-0d41e2b8a5c6"  # noqa: S105 (the test IdP's client)
 
 
 def free_port() -> int:

@@ -132,3 +132,11 @@ def test_declining_at_the_idp_ends_on_the_error_page(sso):
     response = sso_login(Client(), sso, "fanny", allow=False)
     assert response["Location"] == "/oidc/error/?reason=cancelled"
     assert not User.objects.filter(email="fanny@example.com").exists()
+
+
+@pytest.mark.django_db
+def test_an_email_the_idp_has_not_verified_matches_no_account(sso, customer):
+    make_user("olga", email="olga@example.com", role=Role.HR, customer=customer)
+    sso.set_person("olga-idp", email="olga@example.com", groups=["fleet"], email_verified=False)
+    assert sso_login(Client(), sso, "olga-idp")["Location"] == "/oidc/error/?reason=email"
+    assert User.objects.get(username="olga").role == Role.HR

@@ -15,7 +15,7 @@ from privacy.sso.views import REASONS
 from tests.conftest import PASSWORD, make_user
 from tests.proof.matrix_support import client_for
 from tests.sso.conftest import AFTER_LOGOUT, sso_login, start
-from tests.sso.idp import CLIENT_SECRET, Browser, free_port
+from tests.sso.idp import CLIENT_ID, CLIENT_SECRET, Browser, free_port
 
 
 @pytest.mark.django_db
@@ -159,3 +159,30 @@ def test_role_matrix_of_the_sso_urls_when_on(sso, role, request):
 def test_the_test_idp_is_a_real_process_speaking_http(sso):
     document = requests.get(f"{sso.issuer}/.well-known/openid-configuration", timeout=5).json()
     assert document["issuer"] == sso.issuer and sso.process.poll() is None
+
+
+@pytest.mark.django_db
+def test_an_id_token_from_another_issuer_is_refused(sso, settings):
+    sso.set_person("nadia", email="nadia@example.com", groups=["fleet"])
+    settings.OIDC_OP_ISSUER = "https://login.example.com/another-tenant"
+    assert sso_login(Client(), sso, "nadia")["Location"] == "/oidc/error/?reason=token"
+    settings.OIDC_OP_ISSUER = ""  # discovered: the IdP's own issuer, accepted
+    assert sso_login(Client(), sso, "nadia")["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_an_id_token_for_another_client_is_refused(sso, settings):
+    import jwt
+    from django.core.exceptions import SuspiciousOperation
+
+    from privacy.sso.backend import PortalOIDCBackend
+
+    settings.OIDC_RP_SIGN_ALGO = "HS256"  # signed with the client secret: the test can sign one
+    backend = PortalOIDCBackend()
+    backend._configure()
+    claims = {"iss": sso.issuer, "nonce": "n", "sub": "1"}
+    ours = jwt.encode({**claims, "aud": ["other", CLIENT_ID]}, CLIENT_SECRET, algorithm="HS256")
+    assert backend.verify_token(ours, nonce="n")["sub"] == "1"
+    theirs = jwt.encode({**claims, "aud": "another-client"}, CLIENT_SECRET, algorithm="HS256")
+    with pytest.raises(SuspiciousOperation, match="aud"):
+        backend.verify_token(theirs, nonce="n")
