@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from privacy.models import Customer, User
 from privacy.schedules.models import CalendarKind, CalendarSource, SyncedPeriod
@@ -100,8 +101,9 @@ def sync_apply(*, actor: User | None, customer: Customer, source: CalendarSource
         except OceanError as exc:
             outcome.errors.append(f"{change.label} ({change.start:%d/%m/%Y}): {ocean_error_message(exc)}")
     source.last_synced_at = timezone.now()
-    source.last_result = (_("%(done)s change(s), %(errors)s error(s)") % {
-        "done": outcome.done, "errors": len(outcome.errors)})[:500]
+    changes = ngettext("%(done)s change", "%(done)s changes", outcome.done) % {"done": outcome.done}
+    errors = ngettext("%(errors)s error", "%(errors)s errors", len(outcome.errors)) % {"errors": len(outcome.errors)}
+    source.last_result = f"{changes}, {errors}"[:500]
     source.save(update_fields=["last_synced_at", "last_result"])
     audit_record(actor=actor, action="calendar.sync", customer=customer, target=source.label[:200],
                  after={"source": source.pk, "kind": source.kind, "add": len(plan.of(ADD)),
