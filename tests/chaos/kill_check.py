@@ -31,7 +31,9 @@ def _superseded(intent, intents) -> bool:
     changes within a minute share a start and the first never comes into force. Not a loss."""
     start = datetime.fromisoformat(intent.after["valid_from"])
     return any(other.pk > intent.pk and other.driver_id == intent.driver_id and (other.after or {}).get("valid_from")
-               and datetime.fromisoformat(other.after["valid_from"]) <= start + SAME for other in intents)
+               and datetime.fromisoformat(other.after["valid_from"]) <= start + SAME
+               and other.outcomes.filter(outcome__in=("applied", "unknown")).exists()  # it may have been written
+               for other in intents)
 
 
 def _schedules(run, counts: Counts) -> None:
