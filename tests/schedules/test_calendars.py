@@ -9,16 +9,34 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from privacy.models import AuditEntry
 from privacy.schedules.models import CalendarKind, CalendarSource, SyncedPeriod
 from privacy.schedules.services.calendar_read import CalendarError, CsvMapping, parse_csv, parse_ics
-from privacy.schedules.services.calendar_sync import ADD, CHANGE, REMOVE, SKIP, sync_all_subscriptions, sync_plan
+from privacy.schedules.services.calendar_sync import (
+    ADD,
+    CHANGE,
+    REMOVE,
+    SKIP,
+    SYNC_LEASE,
+    sync_all_subscriptions,
+    sync_apply,
+    sync_plan,
+)
 from privacy.schedules.tasks import calendars_resync
+from privacy.services.leases import lease_release, lease_take
 from tests.schedules.conftest import sim_periods
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def _early_2027():
+    """The events below are in 2027: pin the clock before them so the tests never depend on today."""
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=UTC), tick=True):
+        yield
 
 
 def ics(*events: str) -> bytes:
@@ -206,3 +224,40 @@ def test_bad_input_is_a_message_never_a_500(sim, login, manager, scoped_manager,
     assert login(scoped_manager).get("/drivers/7001/calendar/").status_code == 404
     assert login(driver).get("/calendars/").status_code == 403
     assert not CalendarSource.objects.exists()
+
+
+def test_a_stale_preview_applied_after_the_re_sync_adds_nothing_twice(sim, customer):
+    source = CalendarSource.objects.create(customer=customer, kind=CalendarKind.URL, label="RH", url=URL,
+                                           driver_id=7001)
+    plan = sync_plan(source, 7001, parse_ics(ics(SUMMER, BRIDGE), PARIS))
+    assert sync_apply(actor=None, customer=customer, source=source, plan=plan).done == 2
+    again = sync_apply(actor=None, customer=customer, source=source, plan=plan)  # the same plan, e.g. a preview
+    assert (again.done, again.errors) == (0, [])
+    assert sorted(label for label, _s, _e in sim_periods(sim, 7001)) == ["Congés d’été", "Pont de l’Ascension"]
+    removal = sync_plan(source, 7001, parse_ics(ics(SUMMER), PARIS))
+    assert sync_apply(actor=None, customer=customer, source=source, plan=removal).done == 1
+    assert sync_apply(actor=None, customer=customer, source=source, plan=removal).done == 0  # already removed
+    assert [label for label, _s, _e in sim_periods(sim, 7001)] == ["Congés d’été"]
+
+
+def test_a_sync_running_elsewhere_is_waited_for_then_reported_and_nothing_is_written(sim, customer, settings):
+    source = CalendarSource.objects.create(customer=customer, kind=CalendarKind.URL, label="RH", url=URL,
+                                           driver_id=7001)
+    plan = sync_plan(source, 7001, parse_ics(ics(SUMMER), PARIS))
+    settings.LEASE_TTL_S = 120  # the other holder's lease outlives the wait (it has no heartbeat here)
+    other = lease_take(SYNC_LEASE, source.pk)  # another live process syncs this source
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=UTC), tick=False) as clock:
+        import privacy.services.leases as leases
+
+        waited = []
+        real_sleep = leases.time.sleep
+        leases.time.sleep = lambda s: (waited.append(s), clock.shift(s))
+        try:
+            outcome = sync_apply(actor=None, customer=customer, source=source, plan=plan)
+        finally:
+            leases.time.sleep = real_sleep
+    assert outcome.done == 0 and "Une autre synchronisation de ce calendrier est en cours" in outcome.errors[0]
+    assert 19 <= sum(waited) <= 21
+    assert sim_periods(sim, 7001) == []
+    lease_release(other)
+    assert sync_apply(actor=None, customer=customer, source=source, plan=plan).done == 1

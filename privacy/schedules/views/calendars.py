@@ -153,9 +153,10 @@ def calendar_preview(request):
     if request.method == "POST":
         outcome = pending_apply(customer, pending, actor=request.user)
         pending_clear(request.session)
-        messages.success(request, ngettext("%(n)s period added, changed or removed in Ocean.",
-                                           "%(n)s periods added, changed or removed in Ocean.",
-                                           outcome.done) % {"n": outcome.done})
+        if outcome.done or not outcome.errors:
+            messages.success(request, ngettext("%(n)s period added, changed or removed in Ocean.",
+                                               "%(n)s periods added, changed or removed in Ocean.",
+                                               outcome.done) % {"n": outcome.done})
         for error in outcome.errors[:10]:
             messages.error(request, error)
         single = pending.get("driver_id")
