@@ -32,11 +32,7 @@ from tests.schedules.conftest import sim_periods
 PARIS = ZoneInfo("Europe/Paris")
 
 
-@pytest.fixture(autouse=True)
-def _early_2027():
-    """The events below are in 2027: pin the clock before them so the tests never depend on today."""
-    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=UTC), tick=True):
-        yield
+pytestmark = pytest.mark.usefixtures("early_2027")  # the events below are in 2027
 
 
 def ics(*events: str) -> bytes:
