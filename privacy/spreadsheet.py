@@ -10,9 +10,10 @@ text (``t="s"``), never as a formula.
 """
 from __future__ import annotations
 
+import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d[\d\s\u202f\xa0]*(?:[.,]\d+)?%?")
@@ -29,6 +30,27 @@ def safe_cell(value):
 
 def safe_row(values: Iterable) -> list:
     return [safe_cell(v) for v in values]
+
+
+# French Excel: UTF-8 only with a byte-order mark, ";" between cells (the comma is the decimal mark).
+BOM = "\ufeff"
+FRENCH_DELIMITER = ";"
+
+
+class _Echo:
+    """csv.writer wants a file; this one hands each line back (for streaming responses)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
+    """A French-Excel CSV line by line (BOM, ";", every cell escaped): for a streaming response, or
+    ``"".join(...)`` for a file."""
+    writer = csv.writer(_Echo(), delimiter=FRENCH_DELIMITER)
+    yield BOM + writer.writerow(safe_row(header))
+    for row in rows:
+        yield writer.writerow(safe_row(row))
 
 
 def xlsx_bytes(title: str, rows: Iterable[Iterable]) -> bytes:

@@ -131,6 +131,18 @@ def _fast_hasher_and_clean_cache(settings):
 
 
 @pytest.fixture
+def early_2027():
+    """For tests whose data are fixed 2027 dates that must stay in the future (Océan never changes the
+    past): the clock at Monday 4 January 2027, ticking, so they pass whatever today is."""
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=UTC), tick=True):
+        yield
+
+
+@pytest.fixture
 def customer(db) -> Customer:
     return Customer.objects.create(
         name="Transports Démo", ocean_customer_id=1110000000, code_exploitant="1110000001"

@@ -23,6 +23,9 @@ def test_compose_runs_web_worker_one_beat_redis_and_postgres():
     assert "worker" in services["worker"]["command"]
     for name in ("web", "redis", "db", "worker"):
         assert "healthcheck" in services[name], f"{name} has a healthcheck"
+    # An Océan outage must not mark the portal unhealthy (it keeps serving and keeping input).
+    assert "/healthz?scope=local" in " ".join(services["web"]["healthcheck"]["test"])
+    assert "/healthz?scope=local" in (ROOT / "Dockerfile").read_text()
     for name in ("web", "worker", "beat"):
         assert services[name]["env_file"] == ".env"
         assert services[name]["environment"]["REDIS_URL"].startswith("redis://redis:6379/")

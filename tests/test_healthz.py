@@ -45,6 +45,9 @@ def test_it_is_503_when_ocean_is_unreachable(db, client, sim, settings):
     body = response.json()
     assert body["checks"]["ocean"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
+    # The container healthcheck's scope: this installation only, Océan's state still reported.
+    local = client.get("/healthz?scope=local")
+    assert (local.status_code, local.json()["status"], local.json()["ocean"]) == (200, "ok", "down")
 
 
 def test_it_is_503_when_ocean_refuses_the_login(db, client, sim, settings):
@@ -62,8 +65,10 @@ def test_it_is_503_when_the_cache_is_down(db, client, sim):
                           "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}
     with override_settings(CACHES=broken):
         response = client.get("/healthz")
+        local = client.get("/healthz?scope=local")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"]["ok"] is False
+    assert local.status_code == 503  # a broken installation fails the local scope too
 
 
 

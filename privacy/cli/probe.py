@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from privacy.ocean.probe import Probe, ProbeConfig
+from privacy.ocean.probe_record import ProbeReport
 
 from .common import Cli
 
@@ -48,9 +49,26 @@ def save(cli: Cli, report) -> Path:
     return folder
 
 
+def _run(cli: Cli, write_driver: int | None) -> tuple[ProbeReport, str | None]:
+    """Read-only questions as they are; with a test driver the whole run is one audited write: its intent
+    is recorded before the first change, its outcome says whether the driver was restored. Returns the
+    report and a warning when the audit log could not be completed."""
+    ask = Probe(cli.client, probe_config(cli), now=lambda: cli.now, write_driver=write_driver)
+    if write_driver is None:
+        return ask.run(), None
+    with cli.audited("probe.write", driver_id=write_driver,
+                     after={"questions": "write questions, then the driver's schedule restored"}):
+        report = ask.run()
+        restored = report.questions.get("write_driver_restored")
+        warning = cli.audit("probe.write", driver_id=write_driver,
+                            upstream_result=str(restored.answer) if restored else "no write question reached",
+                            applied=restored is not None)
+    return report, warning
+
+
 def probe(cli: Cli, *, write_driver: int | None = None) -> dict:
     """The answers (JSON); ``exit_code`` and ``warning`` are popped by the command."""
-    report = Probe(cli.client, probe_config(cli), now=lambda: cli.now, write_driver=write_driver).run()
+    report, audit_warning = _run(cli, write_driver)
     folder = save(cli, report)
     result = report.as_dict() | {"raw_answers": str(folder)}
     unsettled = sorted(name for name, a in report.questions.items() if a.matches_config is None)
@@ -63,4 +81,6 @@ def probe(cli: Cli, *, write_driver: int | None = None) -> dict:
             _("Ocean answers differently from the configuration. Settings to change:"),
             *(f"  {line}" for line in lines), result.get("warning")]))
         result["exit_code"] = EXIT_CONTRADICTED
+    if audit_warning:
+        result["warning"] = "\n".join(filter(None, [result.get("warning"), audit_warning]))
     return result

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from privacy.spreadsheet import safe_cell, safe_row, xlsx_bytes
+from privacy.spreadsheet import BOM, FRENCH_DELIMITER, safe_cell, safe_row, xlsx_bytes
 
 __all__ = ["benefit_dataset", "respond", "safe_cell", "table_dataset"]
 
@@ -115,9 +115,9 @@ def respond(dataset: tablib.Dataset, fmt: str, name: str) -> HttpResponse:
     """The file as a download. ``fmt`` is "csv", "csv_intl" or "xlsx" (anything else is the caller's 400).
     Every cell goes through ``privacy.spreadsheet.safe_cell``; XLSX text cells are typed as text."""
     if fmt == "csv":
-        body = "\ufeff" + neutralised(_decimal_comma(dataset)).export("csv", delimiter=";")
+        body = BOM + neutralised(_decimal_comma(dataset)).export("csv", delimiter=FRENCH_DELIMITER)
     elif fmt == "csv_intl":
-        body = "\ufeff" + neutralised(dataset).export("csv", delimiter=",")
+        body = BOM + neutralised(dataset).export("csv", delimiter=",")
     else:
         body = xlsx_bytes(dataset.title or "", ([dataset.headers] if dataset.headers else []) + list(dataset))
     response = HttpResponse(body, content_type=FORMATS[fmt])

@@ -76,6 +76,7 @@ ACTIONS = {
     "audit.export": gettext_lazy("exported the audit log"),
     "history.export": gettext_lazy("exported the history"),
     "notifications.optout": gettext_lazy("changed who receives e-mails"),
+    "probe.write": gettext_lazy("ran Ocean's first-contact probe on a test driver"),
 }
 
 

@@ -11,9 +11,11 @@ resuming work.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -154,6 +156,22 @@ def lease_held(lease: Lease) -> Iterator[Lease]:
 def leased(kind: str, object_id: int) -> Iterator[Lease | None]:
     """Hold the lease of one unit of work for the block (None: a live process holds it, do nothing)."""
     lease = lease_take(kind, object_id)
+    if lease is None:
+        yield None
+        return
+    with lease_held(lease):
+        yield lease
+
+
+@contextmanager
+def leased_within(kind: str, object_id: int, *, seconds: float, poll: float = 0.25) -> Iterator[Lease | None]:
+    """``leased``, waiting up to ``seconds`` for a live holder to finish (None: still held then)."""
+    lease = lease_take(kind, object_id)
+    for _attempt in range(math.ceil(seconds / poll)):
+        if lease is not None:
+            break
+        time.sleep(poll)
+        lease = lease_take(kind, object_id)
     if lease is None:
         yield None
         return

@@ -23,6 +23,8 @@ from privacy.ocean import (
     RedisTokenBucket,
     to_utc_from_local,
 )
+from privacy.ocean.analysis import PATH as ANALYSIS_PATH
+from privacy.ocean.http import LOGIN_PATH
 from privacy.services.stored_text import coded, shown
 
 # What views, forms and commands may use of the client package: they reach Ocean only through services
@@ -31,6 +33,9 @@ __all__ = [
     "OceanAuthError", "OceanError", "OceanRejected", "OceanUnavailable", "ocean_client", "ocean_config",
     "ocean_error_coded", "ocean_error_message", "ocean_error_reason", "to_utc_from_local",
 ]
+
+_READ_POSTS = frozenset({ANALYSIS_PATH, LOGIN_PATH, "individus/list"})
+
 
 class AuditedOceanClient(OceanClient):
     """The client services use: every write needs an open audit intent first (issue 15, "audit before
@@ -41,6 +46,15 @@ class AuditedOceanClient(OceanClient):
 
         write_allowed(method, path)
         super()._write(method, path, idempotent=idempotent, **kw)
+
+    def raw(self, method: str, path: str, **kw):
+        """The probe's door: its writes (``--write-driver``) need an open intent too. Some reads are POSTs
+        (the analysis, the drivers list, the login): those stay free."""
+        if method.upper() != "GET" and path not in _READ_POSTS:
+            from privacy.services.audit import write_allowed
+
+            write_allowed(method, path)
+        return super().raw(method, path, **kw)
 
 
 _clients: dict[tuple[int | None, str], OceanClient] = {}

@@ -1,8 +1,7 @@
 """The audit log as a CSV download for administrators (streamed: the log only grows); every cell goes
-through ``privacy.spreadsheet.safe_row`` (formula injection)."""
+through ``privacy.spreadsheet.csv_lines`` (French Excel, formula injection)."""
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET
 from privacy import access
 from privacy.models import AuditEntry, Customer
 from privacy.services.audit import audit_record
-from privacy.spreadsheet import safe_row
+from privacy.spreadsheet import csv_lines
 
 # id / phase / intent / outcome: a change sent to Ocean is an "intent" row (written before it left) and an
 # "outcome" row naming its intent's id (applied / refused / unknown), see privacy/models/audit.py.
@@ -22,26 +21,16 @@ HEADER = ["at", "actor", "action", "customer", "driver_id", "target", "before", 
           "id", "phase", "intent", "outcome"]
 
 
-class _Echo:
-    """csv.writer wants a file; this one hands each line back to the streaming response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _day(text: str) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
 def _lines(entries):
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(HEADER)  # BOM: Excel opens UTF-8 accents correctly
-    for entry in entries.iterator(chunk_size=2000):
-        yield writer.writerow(safe_row([
-            entry.at.isoformat(), entry.actor_label, entry.action, entry.customer.name if entry.customer else "",
-            entry.driver_id or "", entry.target, _json(entry.before), _json(entry.after), entry.upstream_result,
-            entry.pk, entry.phase, entry.intent_id or "", entry.outcome,
-        ]))
+    return csv_lines(HEADER, (
+        (entry.at.isoformat(), entry.actor_label, entry.action, entry.customer.name if entry.customer else "",
+         entry.driver_id or "", entry.target, _json(entry.before), _json(entry.after), entry.upstream_result,
+         entry.pk, entry.phase, entry.intent_id or "", entry.outcome)
+        for entry in entries.iterator(chunk_size=2000)))
 
 
 def _json(value) -> str:

@@ -1,7 +1,6 @@
 """The in-app history (managers and administrators): filters, before/after in words, CSV export."""
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django import forms
@@ -27,8 +26,7 @@ from privacy.services.history import (
     history_people,
 )
 from privacy.services.ocean import OceanError
-from privacy.spreadsheet import safe_row
-from privacy.views.audit import _Echo
+from privacy.spreadsheet import csv_lines
 
 
 class DateInput(forms.DateInput):
@@ -72,13 +70,9 @@ def _rows(entries, names: dict[int, str]):
 
 
 def _csv(rows):
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow([_("When"), _("Who"), _("What"), _("Driver"), _("Object"), _("Before"),
-                                      _("After"), _("Ocean")])
-    for row in rows:
-        yield writer.writerow(safe_row(str(v) for v in (  # formula injection: privacy/spreadsheet.py
-            row["at"].strftime("%d/%m/%Y %H:%M"), row["who"], row["what"], row["driver"], row["target"],
-            row["before"], row["after"], row["result"])))
+    header = [_("When"), _("Who"), _("What"), _("Driver"), _("Object"), _("Before"), _("After"), _("Ocean")]
+    return csv_lines(header, ((row["at"].strftime("%d/%m/%Y %H:%M"), row["who"], row["what"], row["driver"],
+                               row["target"], row["before"], row["after"], row["result"]) for row in rows))
 
 
 @require_GET

@@ -9,6 +9,8 @@ from django.core.management.base import CommandError
 
 from privacy.models import AuditEntry
 
+pytestmark = pytest.mark.usefixtures("early_2027")  # fixed 2027 dates stay in the future
+
 
 def future_day(days: int) -> str:
     return (datetime.now(UTC) + timedelta(days=days)).strftime("%Y-%m-%d")

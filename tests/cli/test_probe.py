@@ -80,6 +80,28 @@ def test_against_the_default_simulator_everything_matches(probe, sim, tmp_path):
     assert sim.state.fleet.vehicles[0].immat not in saved and '"token"' not in saved.replace('"<removed>"', "")
 
 
+def test_the_write_questions_are_one_audited_write_recorded_before_the_first_change(probe, sim):
+    from privacy.models import AuditEntry
+
+    code, _result, err = probe("--write-driver", 7001)
+    assert code == 0, err
+    intent = AuditEntry.objects.get(action="probe.write", phase="intent")
+    assert intent.driver_id == 7001
+    outcome = intent.outcomes.get()
+    assert (outcome.outcome, outcome.upstream_result) == ("applied", "restored")
+    assert probe()[0] == 0 and AuditEntry.objects.filter(action="probe.write").count() == 2  # reads: no entry
+
+
+def test_a_raw_write_without_an_open_intent_is_refused_before_it_leaves(ocean, sim):
+    from privacy.services.audit import UnauditedWrite
+    from privacy.services.ocean import ocean_client
+
+    sim.reset_stats()
+    with pytest.raises(UnauditedWrite):
+        ocean_client().raw("POST", "vieprivee/v1/horairesViePriveeRecurrentesIndividu", params={"individuId": 7001})
+    assert [e for e in sim.stats()["by_endpoint"] if e.startswith("POST")] == []
+
+
 def test_read_only_by_default(probe, sim):
     sim.reset_stats()
     code, result, _err = probe()

@@ -126,7 +126,7 @@ def test_a_manager_imports_a_leave_calendar_previews_it_and_sends_it(page, serve
     expect(page.locator(".sync-add")).to_have_count(2)
     visit(page, "the calendar sync preview", screenshot="calendar-preview")
     page.get_by_role("button", name="Confirmer et envoyer à Océan").click()
-    expect(page.locator(".messages")).to_contain_text("2 période(s) ajoutée(s)")
+    expect(page.locator(".messages")).to_contain_text("2 périodes ajoutées")
     expect(page.locator("main")).to_contain_text("Congés d’été")
     expect(page.locator("main")).to_contain_text("Pont de l’Ascension")
 

@@ -95,6 +95,10 @@ def test_the_benefit_export_holds_the_page_figures(login, hr, customer, year_fig
     assert (jean[16], jean[17]) == ("01/01/2026", "28/02/2026")
     assert any(r[0] == "Période" and "2026" in r[1] for r in rows)
     assert AuditEntry.objects.filter(action="report.export", target__startswith="benefit").exists()
+    page = login(hr).get(reverse("privacy:benefit"), {"year": YEAR}).content.decode()
+    assert page.index("format=csv\"") < page.index("format=csv_intl")  # both CSVs offered, French first
+    intl = login(hr).get(reverse("privacy:benefit_export"), {"year": YEAR, "format": "csv_intl"}).content.decode()
+    assert "5482.5" in intl and "5482,5" not in intl  # the international CSV keeps "." decimals
 
 
 def test_vehicle_costs_form_validates_beside_the_field_and_saves_with_an_audit(login, hr, customer, sim):

@@ -6,6 +6,8 @@ import pytest
 from privacy.schedules.models import BulkApplication, ScheduleTemplate
 from tests.schedules.conftest import DEFAULT_WEEK, grid_post, sim_week, writes
 
+pytestmark = pytest.mark.usefixtures("early_2027")  # fixed 2027 dates stay in the future
+
 MANAGER_PAGES = ["/drivers/", "/drivers/7001/", "/drivers/7001/periods/", "/drivers/7001/row/", "/templates/",
                  "/templates/new/", "/templates/apply/", "/holidays/"]
 

@@ -1,6 +1,6 @@
 """Leave and holidays synced into exceptional periods (issue 19 #2): ICS files and URLs, HR CSV exports,
 preview then push through the periods service, re-sync touching only what a source created.
-The ICS URLs are served by a local HTTP server on this helper's ports — never the internet."""
+The ICS URLs are served by a local HTTP server on a free port — never the internet."""
 from __future__ import annotations
 
 import threading
@@ -9,17 +9,30 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from privacy.models import AuditEntry
 from privacy.schedules.models import CalendarKind, CalendarSource, SyncedPeriod
 from privacy.schedules.services.calendar_read import CalendarError, CsvMapping, parse_csv, parse_ics
-from privacy.schedules.services.calendar_sync import ADD, CHANGE, REMOVE, SKIP, sync_all_subscriptions, sync_plan
+from privacy.schedules.services.calendar_sync import (
+    ADD,
+    CHANGE,
+    REMOVE,
+    SKIP,
+    SYNC_LEASE,
+    sync_all_subscriptions,
+    sync_apply,
+    sync_plan,
+)
 from privacy.schedules.tasks import calendars_resync
+from privacy.services.leases import lease_release, lease_take
 from tests.schedules.conftest import sim_periods
 
 PARIS = ZoneInfo("Europe/Paris")
-PORT = 8931
+
+
+pytestmark = pytest.mark.usefixtures("early_2027")  # the events below are in 2027
 
 
 def ics(*events: str) -> bytes:
@@ -54,16 +67,17 @@ class _Calendar(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def ics_server():
-    server = ThreadingHTTPServer(("127.0.0.1", PORT), _Calendar)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Calendar)  # a free port: never "address already in use"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     _Calendar.body, _Calendar.status = ics(SUMMER, BRIDGE), 200
+    _Calendar.url = f"http://127.0.0.1:{server.server_address[1]}/conges.ics"
     yield _Calendar
     server.shutdown()
     server.server_close()
 
 
-URL = f"http://127.0.0.1:{PORT}/conges.ics"
+URL = "http://127.0.0.1:9/conges.ics"  # stored only, never fetched (the server fixture gives its own)
 
 
 def paris(y, m, d, h=0, mi=0):
@@ -149,7 +163,8 @@ def test_a_driver_ics_file_is_previewed_then_pushed_and_a_new_import_updates_onl
 def test_an_entity_subscription_feeds_every_driver_of_the_entity_and_the_beat_task_resyncs_it(
         sim, login, manager, customer, ics_server):
     client = login(manager)
-    response = client.post("/calendars/", {"subscribe": "1", "entity": "122", "label": "Fériés Paris", "url": URL})
+    response = client.post("/calendars/", {"subscribe": "1", "entity": "122", "label": "Fériés Paris",
+                                           "url": ics_server.url})
     assert response.status_code == 302
     html = client.get("/calendars/preview/").content.decode()
     assert "Congés d’été" in html
@@ -165,7 +180,7 @@ def test_an_entity_subscription_feeds_every_driver_of_the_entity_and_the_beat_ta
     assert [label for label, _s, _e in sim_periods(sim, driver)] == ["Congés d’été"]
     assert sim_periods(sim, driver)[0][2] == paris(2027, 8, 20)
     source.refresh_from_db()
-    assert source.last_synced_at is not None and "0 erreur(s)" in source.last_result
+    assert source.last_synced_at is not None and "0 erreur" in source.last_result
 
     ics_server.status = 500
     assert sync_all_subscriptions() == 1
@@ -196,7 +211,8 @@ def test_bad_input_is_a_message_never_a_500(sim, login, manager, scoped_manager,
     html = client.post("/drivers/7001/calendar/", {"subscribe": "1", "label": "x", "url": "ftp://x"}).content.decode()
     assert 'id="id_url_error"' in html
     ics_server.status = 404
-    html = client.post("/drivers/7001/calendar/", {"subscribe": "1", "label": "x", "url": URL}).content.decode()
+    html = client.post("/drivers/7001/calendar/",
+                       {"subscribe": "1", "label": "x", "url": ics_server.url}).content.decode()
     assert "L’adresse du calendrier a répondu 404." in html
     html = client.post("/calendars/", {"csv": "1", "matricule": "m"}).content.decode()
     assert 'id="id_file_error"' in html
@@ -204,3 +220,40 @@ def test_bad_input_is_a_message_never_a_500(sim, login, manager, scoped_manager,
     assert login(scoped_manager).get("/drivers/7001/calendar/").status_code == 404
     assert login(driver).get("/calendars/").status_code == 403
     assert not CalendarSource.objects.exists()
+
+
+def test_a_stale_preview_applied_after_the_re_sync_adds_nothing_twice(sim, customer):
+    source = CalendarSource.objects.create(customer=customer, kind=CalendarKind.URL, label="RH", url=URL,
+                                           driver_id=7001)
+    plan = sync_plan(source, 7001, parse_ics(ics(SUMMER, BRIDGE), PARIS))
+    assert sync_apply(actor=None, customer=customer, source=source, plan=plan).done == 2
+    again = sync_apply(actor=None, customer=customer, source=source, plan=plan)  # the same plan, e.g. a preview
+    assert (again.done, again.errors) == (0, [])
+    assert sorted(label for label, _s, _e in sim_periods(sim, 7001)) == ["Congés d’été", "Pont de l’Ascension"]
+    removal = sync_plan(source, 7001, parse_ics(ics(SUMMER), PARIS))
+    assert sync_apply(actor=None, customer=customer, source=source, plan=removal).done == 1
+    assert sync_apply(actor=None, customer=customer, source=source, plan=removal).done == 0  # already removed
+    assert [label for label, _s, _e in sim_periods(sim, 7001)] == ["Congés d’été"]
+
+
+def test_a_sync_running_elsewhere_is_waited_for_then_reported_and_nothing_is_written(sim, customer, settings):
+    source = CalendarSource.objects.create(customer=customer, kind=CalendarKind.URL, label="RH", url=URL,
+                                           driver_id=7001)
+    plan = sync_plan(source, 7001, parse_ics(ics(SUMMER), PARIS))
+    settings.LEASE_TTL_S = 120  # the other holder's lease outlives the wait (it has no heartbeat here)
+    other = lease_take(SYNC_LEASE, source.pk)  # another live process syncs this source
+    with time_machine.travel(datetime(2027, 1, 4, 9, tzinfo=UTC), tick=False) as clock:
+        import privacy.services.leases as leases
+
+        waited = []
+        real_sleep = leases.time.sleep
+        leases.time.sleep = lambda s: (waited.append(s), clock.shift(s))
+        try:
+            outcome = sync_apply(actor=None, customer=customer, source=source, plan=plan)
+        finally:
+            leases.time.sleep = real_sleep
+    assert outcome.done == 0 and "Une autre synchronisation de ce calendrier est en cours" in outcome.errors[0]
+    assert 19 <= sum(waited) <= 21
+    assert sim_periods(sim, 7001) == []
+    lease_release(other)
+    assert sync_apply(actor=None, customer=customer, source=source, plan=plan).done == 1

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy.access import current_customer, is_admin, role_required
@@ -86,7 +87,9 @@ def benefit_load(request):
     for period in _months_to_load(stored_months(customer, year), year, today):
         _refresh, created = request_refresh(customer, period, user=request.user)
         queued += int(created)
-    messages.success(request, _("%(count)s month(s) of %(year)s queued for loading.") % {"count": queued, "year": year})
+    messages.success(request, ngettext("%(count)s month of %(year)s queued for loading.",
+                                       "%(count)s months of %(year)s queued for loading.",
+                                       queued) % {"count": queued, "year": year})
     month = request.POST.get("month", "")
     if re.fullmatch(r"\d{4}-\d{2}", month):  # asked from the payroll month: back there
         query = {"month": month} | _customer_query(request, customer)

@@ -2,6 +2,8 @@
 a payroll tool's columns, lock once exported, later differences as correction lines (docs/payroll-export.md)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from privacy.access import current_customer, is_admin, role_required
@@ -76,33 +79,32 @@ def payroll_export(request):
     return exports.respond(payroll_dataset(lines, mapping), fmt, f"avantage-nature-{period.start:%Y-%m}-{mapping}")
 
 
-@require_POST
-@hr_only
-def payroll_lock(request):
+def _record(request, service, success: Callable[[int], str]):
+    """Lock a month or record its corrections (``service``), then back to the month with a message."""
     customer = current_customer(request)
     period = month_of(request.POST.get("month", ""), _today(customer))
     try:
-        count = lock_month(customer, period, request.user)
+        count = service(customer, period, request.user)
     except PayrollError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Month locked: %(count)s line(s) recorded as handed to payroll.")
-                         % {"count": count})
+        messages.success(request, success(count))
     return _back(request, customer, period)
+
+
+@require_POST
+@hr_only
+def payroll_lock(request):
+    return _record(request, lock_month, lambda count: ngettext(
+        "Month locked: %(count)s line recorded as handed to payroll.",
+        "Month locked: %(count)s lines recorded as handed to payroll.", count) % {"count": count})
 
 
 @require_POST
 @hr_only
 def payroll_corrections(request):
-    customer = current_customer(request)
-    period = month_of(request.POST.get("month", ""), _today(customer))
-    try:
-        count = record_corrections(customer, period, request.user)
-    except PayrollError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("%(count)s correction line(s) recorded.") % {"count": count})
-    return _back(request, customer, period)
+    return _record(request, record_corrections, lambda count: ngettext(
+        "%(count)s correction line recorded.", "%(count)s correction lines recorded.", count) % {"count": count})
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,13 +6,12 @@ by someone else (a reason, a label) can never run as a formula in the driver's s
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
 
 from privacy.rights.services.mydata import SECTIONS, MyData
-from privacy.spreadsheet import safe_row
+from privacy.spreadsheet import BOM, csv_lines
 
 
 def json_bytes(data: MyData) -> bytes:
@@ -30,14 +29,10 @@ def _cell(value):
 
 
 def csv_text(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    if rows:
-        keys = list(rows[0])
-        writer.writerow(keys)
-        for row in rows:
-            writer.writerow(safe_row(_cell(row.get(k)) for k in keys))
-    return "\ufeff" + out.getvalue()
+    if not rows:
+        return BOM
+    keys = list(rows[0])
+    return "".join(csv_lines(keys, ((_cell(row.get(k)) for k in keys) for row in rows)))
 
 
 def zip_bytes(data: MyData) -> bytes:

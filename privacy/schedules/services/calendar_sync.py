@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from privacy.models import Customer, User
 from privacy.schedules.models import CalendarKind, CalendarSource, SyncedPeriod
@@ -22,6 +23,7 @@ from privacy.schedules.services.periods import period_delete, period_find, perio
 from privacy.schedules.services.weekly import ScheduleError
 from privacy.services.audit import audit_record
 from privacy.services.fleet import fleet_get
+from privacy.services.leases import leased_within
 from privacy.services.ocean import OceanError, ocean_error_message
 
 ADD, CHANGE, REMOVE, SKIP = "add", "change", "remove", "skip"
@@ -89,19 +91,32 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
 
 
+SYNC_LEASE = "calendar-sync"
+
+
 def sync_apply(*, actor: User | None, customer: Customer, source: CalendarSource, plan: Plan) -> Outcome:
+    """Apply one plan, one source at a time: the hourly re-sync and a manager's "apply" after a preview
+    never write the same event twice (each change is checked again against what is recorded)."""
+    with leased_within(SYNC_LEASE, source.pk, seconds=20) as lease:
+        if lease is None:
+            return Outcome(errors=[_("Another synchronisation of this calendar is running: nothing was changed, "
+                                     "try again in a moment.")])
+        return _sync_apply(actor, customer, source, plan)
+
+
+def _sync_apply(actor: User | None, customer: Customer, source: CalendarSource, plan: Plan) -> Outcome:
     outcome = Outcome()
     for change in plan.changes:
         try:
-            _apply_one(actor, customer, source, change)
-            outcome.done += change.action != SKIP
+            outcome.done += _apply_one(actor, customer, source, change)
         except ScheduleError as exc:
             outcome.errors.append(f"{change.label} ({change.start:%d/%m/%Y}): {exc.message}")
         except OceanError as exc:
             outcome.errors.append(f"{change.label} ({change.start:%d/%m/%Y}): {ocean_error_message(exc)}")
     source.last_synced_at = timezone.now()
-    source.last_result = (_("%(done)s change(s), %(errors)s error(s)") % {
-        "done": outcome.done, "errors": len(outcome.errors)})[:500]
+    changes = ngettext("%(done)s change", "%(done)s changes", outcome.done) % {"done": outcome.done}
+    errors = ngettext("%(errors)s error", "%(errors)s errors", len(outcome.errors)) % {"errors": len(outcome.errors)}
+    source.last_result = f"{changes}, {errors}"[:500]
     source.save(update_fields=["last_synced_at", "last_result"])
     audit_record(actor=actor, action="calendar.sync", customer=customer, target=source.label[:200],
                  after={"source": source.pk, "kind": source.kind, "add": len(plan.of(ADD)),
@@ -110,28 +125,36 @@ def sync_apply(*, actor: User | None, customer: Customer, source: CalendarSource
     return outcome
 
 
-def _apply_one(actor, customer: Customer, source: CalendarSource, change: Change) -> None:
+def _apply_one(actor, customer: Customer, source: CalendarSource, change: Change) -> bool:
+    """One change of a plan; False when there was nothing to do (a skip, or another run already did it:
+    the plan may come from a preview made before the last re-sync)."""
     if change.action == ADD:
+        if SyncedPeriod.objects.filter(source=source, driver_id=change.driver_id, uid=change.uid).exists():
+            return False
         saved = period_save(actor=actor, customer=customer, driver_id=change.driver_id, label=change.label,
                             start=change.start, end=change.end)
         SyncedPeriod.objects.create(source=source, driver_id=change.driver_id, uid=change.uid, period_id=saved.id,
                                     label=change.label, start=change.start, end=change.end)
-    elif change.action in (CHANGE, REMOVE):
-        known = SyncedPeriod.objects.get(pk=change.synced_id, source=source)
-        period = period_find(customer, change.driver_id, known.period_id, fresh=True)
-        if change.action == REMOVE:
-            if period is not None:
-                period_delete(actor=actor, customer=customer, driver_id=change.driver_id, period=period)
-            known.delete()
-            return
-        if period is None:  # deleted in Ocean meanwhile: add it again
-            saved = period_save(actor=actor, customer=customer, driver_id=change.driver_id, label=change.label,
-                                start=change.start, end=change.end)
-        else:
-            saved = period_save(actor=actor, customer=customer, driver_id=change.driver_id, label=change.label,
-                                start=change.start, end=change.end, update_id=period.id)
-        known.period_id, known.label, known.start, known.end = saved.id, change.label, change.start, change.end
-        known.save()
+        return True
+    if change.action not in (CHANGE, REMOVE):
+        return False
+    known = SyncedPeriod.objects.filter(pk=change.synced_id, source=source).first()
+    if known is None:
+        return False
+    if change.action == CHANGE and (known.label, known.start, known.end) == (change.label, change.start, change.end):
+        return False
+    period = period_find(customer, change.driver_id, known.period_id, fresh=True)
+    if change.action == REMOVE:
+        if period is not None:
+            period_delete(actor=actor, customer=customer, driver_id=change.driver_id, period=period)
+        known.delete()
+        return True
+    # Deleted in Ocean meanwhile: added again; else updated in place.
+    saved = period_save(actor=actor, customer=customer, driver_id=change.driver_id, label=change.label,
+                        start=change.start, end=change.end, update_id=period.id if period is not None else None)
+    known.period_id, known.label, known.start, known.end = saved.id, change.label, change.start, change.end
+    known.save()
+    return True
 
 
 def source_drivers(source: CalendarSource) -> list[int]:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from privacy import access
@@ -152,7 +153,10 @@ def calendar_preview(request):
     if request.method == "POST":
         outcome = pending_apply(customer, pending, actor=request.user)
         pending_clear(request.session)
-        messages.success(request, _("%(n)s period(s) added, changed or removed in Ocean.") % {"n": outcome.done})
+        if outcome.done or not outcome.errors:
+            messages.success(request, ngettext("%(n)s period added, changed or removed in Ocean.",
+                                               "%(n)s periods added, changed or removed in Ocean.",
+                                               outcome.done) % {"n": outcome.done})
         for error in outcome.errors[:10]:
             messages.error(request, error)
         single = pending.get("driver_id")
