@@ -51,13 +51,13 @@ class Idp:
 
     def start(self) -> Idp:
         self.people_file.write_text("{}", encoding="utf-8")
-        self.log = open(self.workdir / "idp.log", "w")  # noqa: SIM115 (closed in stop)
+        self.log = open(self.workdir / "idp.log", "w")  # closed in stop()
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "tests.oidc_idp.serve", "--port", str(self.port),
              "--client", json.dumps(self.client), "--people", str(self.people_file),
              "--db", str(self.workdir / "idp.sqlite3")],
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the test IdP exited: {(self.workdir / 'idp.log').read_text()}")
@@ -67,7 +67,7 @@ class Idp:
             except requests.RequestException:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("the test IdP did not start within 60 s")
+        raise RuntimeError("the test IdP did not start within 120 s")
 
     def stop(self) -> None:
         if self.process is not None:
