@@ -120,14 +120,17 @@ def _fast_hasher_and_clean_cache(settings):
     if MUTATION_RUN:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
+    from django.utils import translation
 
     from privacy.reports.services.cache import forget_recent
 
     cache.clear()
     forget_recent()  # the reports' in-process copies: test databases reuse ids, production never does
+    translation.deactivate()  # the default language (French): a test that switched to English leaves nothing behind
     yield
     cache.clear()
     forget_recent()
+    translation.deactivate()
 
 
 @pytest.fixture
