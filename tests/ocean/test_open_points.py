@@ -145,6 +145,18 @@ def test_wall_clock_helpers_are_inverse_across_dst():
         assert utc_as_wall_clock(wall_clock_as_utc(moment, "Europe/Paris"), "Europe/Paris") == moment
 
 
+@pytest.mark.parametrize(("zone", "wall"), [
+    ("Europe/Paris", datetime(2026, 7, 2, 0, 0, tzinfo=UTC)),  # 2 July 00:00 in Paris (UTC+2)
+    ("Indian/Reunion", datetime(2026, 7, 2, 2, 0, tzinfo=UTC)),  # UTC+4: the zone named, not the server's
+    ("America/Cayenne", datetime(2026, 7, 1, 19, 0, tzinfo=UTC)),  # UTC-3
+])
+def test_wall_clock_helpers_use_the_zone_they_are_given(zone, wall):
+    moment = datetime(2026, 7, 1, 22, 0, tzinfo=UTC)
+    assert wall_clock_as_utc(moment, zone) == wall
+    assert utc_as_wall_clock(wall, zone) == moment
+    assert utc_as_wall_clock(None, zone) is None
+
+
 # -- D10: every day is named in a recurring POST -------------------------------------------------
 def test_a_recurring_post_names_every_day_so_a_cleared_day_is_cleared(client, rsps):
     rsps.add(responses.POST, RECURRING, json=True)
