@@ -66,7 +66,8 @@ MODULES: dict[str, Module] = {
     "masking": Module(("privacy/steps/services/masking.py",),
                       ("tests/steps/test_rows.py", "tests/steps/test_masking_history.py")),
     "send": Module(("privacy/steps/services/send.py",),
-                   ("tests/steps/test_send_protocol.py", "tests/test_crash_safe.py")),
+                   ("tests/steps/test_send_protocol.py", "tests/steps/test_send_recovery.py",
+                    "tests/test_crash_safe.py")),
     "benefit": Module(("privacy/reports/benefit.py",),
                       ("tests/reports/test_benefit_rules.py", "tests/reports/test_benefit_edges.py")),
 }

@@ -2,6 +2,8 @@
 
 import copy
 import json
+import logging
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -52,6 +54,41 @@ def test_403_with_a_fresh_token_is_a_refusal_and_is_then_refused_at_once(client,
     with pytest.raises(OceanRejected):
         client.entities()
     assert n_calls(rsps, LOGIN) == 2 and n_calls(rsps, ENTITIES) == 3  # no login storm
+
+
+def test_the_refusal_is_logged_once(client, rsps, caplog):
+    rsps.add(responses.GET, ENTITIES, status=403)
+    with caplog.at_level(logging.INFO, logger="privacy.ocean"), pytest.raises(OceanRejected):
+        client.entities()
+    refusals = [r.getMessage() for r in caplog.records if "refusal" in r.getMessage()]
+    assert refusals == ["ocean GET mobility/v1/entities: 403 with a fresh token, a refusal"]
+
+
+def test_a_known_refusal_is_remembered_for_ten_minutes_exactly(make_client, login_ok, rsps):
+    now = [float(int(time.time()))]
+    client = make_client(clock=lambda: now[0])
+    rsps.add(responses.GET, ENTITIES, status=403)
+    with pytest.raises(OceanRejected):
+        client.entities()
+    assert (n_calls(rsps, LOGIN), n_calls(rsps, ENTITIES)) == (2, 2)
+    now[0] += 599
+    with pytest.raises(OceanRejected):
+        client.entities()
+    assert (n_calls(rsps, LOGIN), n_calls(rsps, ENTITIES)) == (2, 3)  # refused at once
+    now[0] += 1  # 600 s after the refusal: a 403 may again be an expired token
+    with pytest.raises(OceanRejected):
+        client.entities()
+    assert (n_calls(rsps, LOGIN), n_calls(rsps, ENTITIES)) == (3, 5)
+
+
+def test_a_replay_after_a_401_that_succeeds_marks_nothing_as_refused(client, rsps):
+    rsps.add(responses.GET, ENTITIES, status=401)
+    rsps.add(responses.GET, ENTITIES, json={"entities": []})
+    rsps.add(responses.GET, ENTITIES, status=403)
+    rsps.add(responses.GET, ENTITIES, json={"entities": [{"id": 1, "nom": "A"}]})
+    assert client.entities() == []
+    assert [e.id for e in client.entities()] == [1]  # its 403 still gets a new login and a replay
+    assert (n_calls(rsps, LOGIN), n_calls(rsps, ENTITIES)) == (3, 4)
 
 
 def test_401_then_403_after_a_new_login_is_a_refusal_not_an_auth_error(client, rsps):
@@ -143,6 +180,18 @@ def test_period_day_cut_utc_sends_local_wall_clock_and_reads_it_back(make_client
 def test_wall_clock_helpers_are_inverse_across_dst():
     for moment in (datetime(2026, 3, 29, 0, 30, tzinfo=UTC), datetime(2026, 7, 1, 22, 0, tzinfo=UTC)):
         assert utc_as_wall_clock(wall_clock_as_utc(moment, "Europe/Paris"), "Europe/Paris") == moment
+
+
+@pytest.mark.parametrize(("zone", "wall"), [
+    ("Europe/Paris", datetime(2026, 7, 2, 0, 0, tzinfo=UTC)),  # 2 July 00:00 in Paris (UTC+2)
+    ("Indian/Reunion", datetime(2026, 7, 2, 2, 0, tzinfo=UTC)),  # UTC+4: the zone named, not the server's
+    ("America/Cayenne", datetime(2026, 7, 1, 19, 0, tzinfo=UTC)),  # UTC-3
+])
+def test_wall_clock_helpers_use_the_zone_they_are_given(zone, wall):
+    moment = datetime(2026, 7, 1, 22, 0, tzinfo=UTC)
+    assert wall_clock_as_utc(moment, zone) == wall
+    assert utc_as_wall_clock(wall, zone) == moment
+    assert utc_as_wall_clock(None, zone) is None
 
 
 # -- D10: every day is named in a recurring POST -------------------------------------------------

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from privacy.ocean import Driver, ScheduleEntry
+from privacy.ocean import Driver, OceanRejected, ScheduleEntry
 from privacy.ocean import parse as p
 
 from .support import load
@@ -210,3 +210,23 @@ def test_error_text_extraction():
         "400",
     ]
     assert p.describe_error(b"") == ""
+
+
+def test_read_list_keeps_the_items_of_a_list_or_of_its_envelope():
+    assert p.read_list([{"id": 1}, 2, {"id": 3}], "individus/list") == [{"id": 1}, {"id": 3}]
+    assert p.read_list({"entities": [{"id": 1}]}, "entities", "entities") == [{"id": 1}]
+    assert p.read_list({"fjRows": None}, "ficheJour", "fjRows") == []
+    assert p.read_list(None, "assignments") == []
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"status": 500, "error": "Accès refusé"}, "unexpected answer to entities: Accès refusé"),
+    ({"status": 500, "entitiesCount": 0}, 'unexpected answer to entities: {"status": 500, "entitiesCount": 0}'),
+    ("Erreur interne", "unexpected answer to entities: Erreur interne"),
+    (False, "unexpected answer to entities: False"),
+    ("", "unexpected answer to entities:"),
+])
+def test_read_list_refuses_any_other_answer_and_says_what_came(body, message):
+    with pytest.raises(OceanRejected) as err:
+        p.read_list(body, "entities", "entities")
+    assert (err.value.status, err.value.message) == (200, message)

@@ -2,7 +2,7 @@
 its audit entry, the lock, and the rounds when the choice changes during a send."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -15,61 +15,21 @@ from privacy.steps.models import DeclarationEvent, DeclarationStatus, StepDeclar
 from privacy.steps.services import send
 from privacy.steps.services.send import SendLater, declaration_send, declarations_waiting
 
+from .scripted import NOW, change_to, history, install, stored
+
 pytestmark = pytest.mark.django_db
-NOW = datetime(2026, 1, 7, 9, 0, tzinfo=UTC)
 Kind = DeclarationEvent.Kind
-
-
-class Ocean:
-    """``declare_step`` answers the scripted outcomes in turn (an exception, a callable run first, or OK)."""
-
-    def __init__(self, *outcomes):
-        self.outcomes, self.sent = list(outcomes), []
-
-    def __call__(self, customer):
-        assert customer.pk is not None and customer.code_exploitant == "1110000001"  # the declaration's customer
-        return self
-
-    def declare_step(self, **kw):
-        self.sent.append(kw)
-        outcome = self.outcomes.pop(0) if self.outcomes else None
-        if callable(outcome) and not isinstance(outcome, Exception):
-            outcome = outcome()
-        if isinstance(outcome, Exception):
-            raise outcome
 
 
 @pytest.fixture
 def ocean(monkeypatch):
-    def install(*outcomes) -> Ocean:
-        fake = Ocean(*outcomes)
-        monkeypatch.setattr(send, "ocean_client", fake)
-        return fake
-
-    return install
+    return lambda *outcomes: install(monkeypatch, *outcomes)
 
 
 @pytest.fixture
 def pinned():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def stored(customer, private=True, status=DeclarationStatus.SENT, step_id=77, **kw) -> StepDeclaration:
-    return StepDeclaration.objects.create(
-        customer=customer, code_exploitant="1110000001", numero_embarque=2, step_id=step_id, driver_id=7001,
-        vehicle_id=5001, started_at=NOW - timedelta(days=1), ended_at=NOW - timedelta(days=1), private=private,
-        status=status, requested_by_label="driver", requested_at=NOW - timedelta(hours=1), **kw)
-
-
-def change_to(pk, private):
-    """What the driver tapping the other choice does to the stored row (services.declarations)."""
-    return lambda: StepDeclaration.objects.filter(pk=pk).update(private=private, version=F("version") + 1,
-                                                                status=DeclarationStatus.SENT)
-
-
-def history(d):
-    return [(e.kind, e.private, e.actor_label, e.upstream_answer) for e in d.events.order_by("pk")]
 
 
 def test_accepted_confirms_with_history_and_audit(customer, ocean, pinned):
@@ -169,6 +129,17 @@ def test_a_choice_that_keeps_changing_is_sent_five_times_then_later(customer, oc
     d.refresh_from_db()
     assert (d.status, d.version, d.confirmed_private) == (DeclarationStatus.SENT, 6, True)
     assert not d.events.exists()
+
+
+def test_a_choice_put_up_for_approval_during_the_last_round_ends_the_send(customer, ocean):
+    d = stored(customer)
+    to_approval = lambda: StepDeclaration.objects.filter(pk=d.pk).update(  # noqa: E731
+        private=False, version=F("version") + 1, status=DeclarationStatus.PENDING)
+    fake = ocean(*[change_to(d.pk, p) for p in (False, True, False, True)], to_approval)
+    assert declaration_send(d.pk) == "nothing"  # not "later": nothing is left to send until approved
+    assert [s["private"] for s in fake.sent] == [True, False, True, False, True]
+    d.refresh_from_db()
+    assert (d.status, d.confirmed_private, d.attempts) == (DeclarationStatus.PENDING, True, 5)
 
 
 def test_a_row_deleted_during_the_send(customer, ocean):
