@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from privacy.services.fleet import fleet_driver_or_404
+from privacy.services.private_hours import private_hours_generation
 from privacy.steps.services.wave import driver_week, week_in_background
 
 
@@ -38,4 +39,6 @@ def prefetch_week(user, customer, driver_id: int, first, last):
         return driver_week(customer, driver_id=driver.ocean_id, matricule=driver.matricule, first=first,
                            last=last, vehicle_hint=driver.vehicle_id)
 
-    return week_in_background((customer.pk, driver_id, first, last), fetch)
+    # A run started before a change to the driver's private hours is not joined after it.
+    generation = private_hours_generation(customer.pk, driver_id)
+    return week_in_background((customer.pk, driver_id, first, last, generation), fetch)
