@@ -17,7 +17,7 @@ runs, as for a single user):
 A page whose data Ocean must be asked for answers at once with its day cards loading (``STEPS_LAZY_DAYS``):
 the time counted is the page plus the cards' own request, as htmx sends it on load.
 
-    .venv/bin/python bench/steps_week.py [--latency-ms 150] [--rounds 5]
+    .venv/bin/python bench/steps_week.py [--latency-ms 150] [--rounds 5] [--sim-port N]
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ import argparse
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +41,7 @@ os.environ.pop("DATABASE_URL", None)
 os.environ.pop("REDIS_URL", None)
 
 import django  # noqa: E402
+import requests  # noqa: E402
 
 django.setup()
 
@@ -50,6 +52,45 @@ from django.core.cache import cache  # noqa: E402
 from ocean_sim.testing import SimServer  # noqa: E402
 
 FICHE = "GET mobility/v1/ficheJour"
+
+
+class SimProcess:
+    """The simulator in a process of its own (``--sim-port``), as Océan is: its CPU is not the portal's. The
+    in-process ``SimServer`` shares the benchmark's interpreter, so each answer it builds (≈ 10 ms) competes
+    with the page for the GIL."""
+
+    def __init__(self, port: int) -> None:
+        self.port, self.base_url = port, f"http://127.0.0.1:{port}/ocean/restapi"
+        self._root = f"http://127.0.0.1:{port}/__sim__"
+        self._db = tempfile.mkdtemp(prefix="bench-sim-")
+
+    def __enter__(self) -> SimProcess:
+        self._proc = subprocess.Popen([sys.executable, "-m", "ocean_sim", "--port", str(self.port), "--db",
+                                       f"{self._db}/sim.sqlite3"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                requests.get(f"{self._root}/stats", timeout=1)
+                return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise SystemExit(f"the simulator did not start on port {self.port}")
+
+    def __exit__(self, *exc: object) -> None:
+        self._proc.terminate()
+        self._proc.wait(timeout=10)
+
+    def set_faults(self, **faults) -> None:
+        requests.post(f"{self._root}/faults", json=faults, timeout=5).raise_for_status()
+
+    def clear_faults(self) -> None:
+        self.set_faults(latency_ms=0, error_rate=0.0, burst_429=0, timeout_rate=0.0)
+
+    def reset_stats(self) -> None:
+        requests.post(f"{self._root}/stats/reset", timeout=5).raise_for_status()
+
+    def stats(self) -> dict:
+        return requests.get(f"{self._root}/stats", timeout=5).json()
 GOALS = {"fleet cached": 2.0, "history warm": 1.5, "fully cold": 3.0}
 
 
@@ -82,6 +123,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", type=int, default=150)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--sim-port", type=int, default=0,
+                        help="run the simulator as its own process on this port (default: in this process)")
     args = parser.parse_args()
     from django.core.management import call_command
 
@@ -96,7 +139,7 @@ def main() -> None:
                                       ocean_individu_id=7001, matricule="M0001")
     browser = Browser(session_cookie(driver))
     refill = 1.2  # seconds: the rate limiter's bucket (burst = rate by default) fills again
-    with SimServer() as sim:
+    with SimProcess(args.sim_port) if args.sim_port else SimServer() as sim:
         settings.OCEAN_BASE_URL = sim.base_url
         ocean_clients_reset()
         cache.clear()
@@ -129,7 +172,9 @@ def main() -> None:
                 calls[scenario].append(sim.stats()["total"])
         sim.clear_faults()
     unit = times["one round trip"]
-    print(f"simulator latency {args.latency_ms} ms; {args.rounds} rounds; rate limit {settings.OCEAN_MAX_RPS}/s "
+    where = f"own process on port {args.sim_port}" if args.sim_port else "in this process"
+    print(f"simulator ({where}) latency {args.latency_ms} ms; {args.rounds} rounds; "
+          f"rate limit {settings.OCEAN_MAX_RPS}/s "
           f"(as configured); workers {settings.STEPS_FETCH_WORKERS}\n")
     print("| scenario | upstream requests | ms, median (min–max) | ratio to one round trip (same round) | goal |")
     print("|---|---|---|---|---|")

@@ -169,6 +169,8 @@ def assignment(item: dict) -> Assignment:
         start=parse_ocean_time(link.get("dateDebut")),
         end=parse_ocean_time(link.get("dateFin")),
         company_car=to_bool(link.get("isVehiculeFonction")),
+        vehicle_plate=to_str(obj(item, "vehicule").get("immatriculation")),
+        vehicle_numero_embarque=to_int(obj(item, "vehicule").get("numeroEmbarque")),
         raw=item,
     )
 

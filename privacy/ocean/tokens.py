@@ -89,6 +89,7 @@ class TokenManager:
         self._sleep = sleep
         self._wait = wait
         self._local: dict | None = None  # fallback if the shared store errors
+        self._renew_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"TokenManager(key={self.key!r})"
@@ -126,7 +127,16 @@ class TokenManager:
         return token
 
     def renew(self, stale: str | None) -> str:
-        """A valid token different from `stale`, logging in at most once across processes."""
+        """A valid token different from `stale`, logging in at most once across processes. Threads of one
+        process queue on a lock first: the store's `add` is not atomic in every backend (Django's file
+        cache checks then writes), and a page's first wave starts a dozen calls at once."""
+        with self._renew_lock:
+            token = self._fresh(self._read())  # another thread of this process renewed it meanwhile
+            if token and token != stale:
+                return token
+            return self._renew(stale)
+
+    def _renew(self, stale: str | None) -> str:
         for _ in range(int(self._wait / POLL) + 1):
             try:
                 elected = self.store.add(self.lock_key, "1", LOCK_TIMEOUT)

@@ -88,6 +88,9 @@ class Assignment:
     start: datetime | None
     end: datetime | None
     company_car: bool
+    # The "light vehicle" each item carries (§4.2): a driver's own trips page can show them without the fleet.
+    vehicle_plate: str | None = None
+    vehicle_numero_embarque: int | None = None
     raw: dict = _raw()
 
 

@@ -11,7 +11,9 @@ A service that changes something in Ocean does::
 transaction that could still roll it back); ``done`` writes the outcome. A block that ends without an
 outcome (a crash, a bug) leaves the intent open: ``audit_resolve_open`` (beat) re-reads Ocean through
 the area's resolver and writes the outcome then. The Ocean client the services use checks
-``write_allowed`` before every write, so no change can leave without an entry.
+``write_allowed`` before every write, so no change can leave without an entry. A block whose action changes
+private hours (``PRIVATE_HOURS_ACTIONS``) tells ``privacy.services.private_hours`` when it ends, whatever its
+outcome, so the trips pages' cached calendars are read again.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from django.utils.module_loading import import_string
 
 from privacy.models import AuditEntry, Customer, User
 from privacy.models.audit import Outcome, Phase
+from privacy.services.private_hours import PRIVATE_HOURS_ACTIONS, private_hours_changed
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +135,16 @@ def audit_write(
         yield write
     finally:
         _open_intent.reset(token)
+        if action in PRIVATE_HOURS_ACTIONS and customer is not None:
+            _private_hours_changed(customer.pk, driver_id)
+
+
+def _private_hours_changed(customer_id: int, driver_id: int | None) -> None:
+    """Whatever the write's outcome, caches of the driver's private hours are not read again."""
+    try:
+        private_hours_changed(customer_id, driver_id)
+    except Exception:  # noqa: BLE001 - the write's own outcome matters more; the calendar TTL bounds the rest
+        log.exception("private hours of driver %s changed but the cache could not be told", driver_id)
 
 
 def write_allowed(method: str, path: str) -> None:

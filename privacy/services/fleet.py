@@ -166,3 +166,30 @@ def fleet_driver_or_404(user: User, customer: Customer, ocean_id: int) -> FleetD
         raise Http404
     access.require_driver_view(user, driver)
     return driver
+
+
+def fleet_cached(customer: Customer) -> Fleet | None:
+    """The cached fleet, or None: never calls Ocean."""
+    data = cache.get(_key(customer))
+    return Fleet.from_cache(data) if data is not None else None
+
+
+def own_fleet_driver(user: User, customer: Customer, *, vehicle_hint: int | None = None) -> FleetDriver:
+    """A driver's own record for their trips page without waiting for the three fleet lists: the cached
+    fleet's when there is one (404 when Ocean no longer lists them), else built from the account (Ocean id,
+    matricule, names) with ``vehicle_hint``, the vehicle their previous page found, else the one the last
+    good copy of the fleet names (only decides which days start early)."""
+    ocean_id = user.ocean_individu_id or -1
+    fleet = fleet_cached(customer)
+    if fleet is not None or ocean_id < 0:
+        driver = (fleet.drivers if fleet is not None else {}).get(ocean_id)
+        if driver is None:
+            raise Http404
+    else:
+        if vehicle_hint is None and (stale := cache.get(f"{_key(customer)}:stale")) is not None:
+            vehicle_hint = next((d["vehicle_id"] for d in stale["drivers"] if d["ocean_id"] == ocean_id), None)
+        driver = FleetDriver(customer_id=customer.pk, ocean_id=ocean_id, nom=user.last_name, prenom=user.first_name,
+                             matricule=user.matricule, email=user.email, entity_id=None, entity_name="",
+                             vehicle_id=vehicle_hint, vehicle_plate="", numero_embarque=None)
+    access.require_driver_view(user, driver)
+    return driver

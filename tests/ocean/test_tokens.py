@@ -231,3 +231,37 @@ def test_by_default_the_others_wait_25_seconds(clock):
     tokens = TokenManager(store, KEY, Logins("mine"), clock=clock, sleep=sleeps.append)
     assert tokens.renew(stale=None) == "mine" and set(sleeps) == {POLL}
     assert sum(sleeps) == pytest.approx(25 + POLL)  # 25 s of polls
+
+
+class CheckThenSetStore(MemoryTokenStore):
+    """A store whose ``add`` checks then writes with a gap, like Django's file cache: two callers can win."""
+
+    def add(self, key, value, timeout=None):
+        import time
+
+        if self.get(key) is not None:
+            return False
+        time.sleep(0.02)
+        self.set(key, value, timeout)
+        return True
+
+
+def test_threads_of_one_process_log_in_once_even_when_the_stores_add_is_not_atomic():
+    import threading
+    import time
+
+    logins = []
+
+    def login():
+        logins.append(1)
+        time.sleep(0.05)
+        return f"tok{len(logins)}"
+
+    tokens = TokenManager(CheckThenSetStore(), KEY, login, clock=time.monotonic, sleep=time.sleep)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(tokens.current())) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(logins) == 1 and got == ["tok1"] * 12

@@ -20,12 +20,13 @@ from django.core.cache import cache
 from privacy.models import Customer
 from privacy.ocean import OceanError
 from privacy.services.ocean import ocean_client
+from privacy.services.private_hours import private_hours_generation
 from privacy.steps.services.explain import Explanation, explain
 from privacy.week import DAYS, WeeklySchedule, WeekValidationError
 
 log = logging.getLogger(__name__)
 
-CALENDAR_TTL = 2 * 60  # short: a schedule edited on another page shows here within minutes
+CALENDAR_TTL = 2 * 60  # keyed on the private hours' generation: a write through the portal shows at once
 OFFSET_PROBE = timedelta(hours=12)  # DST changes are months apart: one probe per half day finds each
 
 PRIVATE, PRO, MIXED, UNKNOWN = "private", "pro", "mixed", "unknown"
@@ -119,19 +120,36 @@ def _offset_changes(lo: datetime, hi: datetime, tz) -> list[datetime]:
     return [c for c in changes if lo < c < hi]
 
 
-def calendar_key(customer: Customer, driver_id: int, first: date, last: date) -> str:
-    return f"privacy:v2:calendar:{customer.pk}:{driver_id}:{first.isoformat()}:{last.isoformat()}"
+def calendar_key(customer: Customer, driver_id: int, first: date, last: date, generation: str | None = None) -> str:
+    """The cache key of the driver's calendar around [first, last] as their private hours are now: a write to
+    them (any page, the CLI) changes the generation (privacy/services/private_hours.py), so a calendar
+    read before it is never used again."""
+    if generation is None:
+        generation = private_hours_generation(customer.pk, driver_id)
+    return f"privacy:v3:calendar:{customer.pk}:{driver_id}:{generation}:{first.isoformat()}:{last.isoformat()}"
+
+
+def calendar_keys(customer: Customer, driver_id: int, first: date, last: date) -> list[str]:
+    """The keys that can hold the calendar of [first, last]: its own, then its week's (warmed at login) when
+    the range lies within one week."""
+    generation = private_hours_generation(customer.pk, driver_id)
+    monday = first - timedelta(days=first.weekday())
+    sunday = monday + timedelta(days=6)
+    keys = [calendar_key(customer, driver_id, first, last, generation)]
+    if last <= sunday:
+        keys.append(calendar_key(customer, driver_id, monday, sunday, generation))
+    return keys
 
 
 def calendar_start(customer: Customer, driver_id: int, first: date, last: date,
                    submit: Callable) -> Callable[[], PrivacyCalendar | None]:
     """Start the driver's two private-hours reads side by side on ``submit`` (a pool's submit) and return
     the function that waits for them: the calendar, cached briefly, or None when Ocean could not be read."""
-    key = calendar_key(customer, driver_id, first, last)
-    monday = first - timedelta(days=first.weekday())
-    week_key = calendar_key(customer, driver_id, monday, monday + timedelta(days=6))
-    found = cache.get_many([key, week_key] if last <= monday + timedelta(days=6) else [key])
-    cached = found.get(key) or found.get(week_key)  # a day inside a cached (warmed) week: its calendar holds it
+    keys = calendar_keys(customer, driver_id, first, last)
+    key = keys[0]
+    found = cache.get_many(keys)
+    # A day inside a cached (warmed) week: its calendar holds it.
+    cached = next((found[k] for k in keys if found.get(k) is not None), None)
     if cached is not None:
         return lambda: cached
     tz = customer.tz

@@ -191,15 +191,43 @@ def driver_periods_key(customer: Customer, driver_id: int) -> str:
     return f"privacy:v1:assign:driver:{customer.pk}:{driver_id}"
 
 
+def _driver_vehicles_key(customer: Customer, driver_id: int) -> str:
+    return f"privacy:v1:assign:driver-vehicles:{customer.pk}:{driver_id}"
+
+
 def driver_periods(customer: Customer, driver_id: int) -> list[Period]:
-    """The vehicles a driver drove and when (ocean-api §4.2), cached for a few minutes."""
+    """The vehicles a driver drove and when (ocean-api §4.2), cached for a few minutes, with the plate and
+    on-board unit number each item carries (``driver_vehicles``)."""
     key = driver_periods_key(customer, driver_id)
     periods = cache.get(key)
     if periods is None:
         history = ocean_client(customer).assignment_history(driver_id=driver_id)
         periods = [Period(a.vehicle_id, a.start, a.end) for a in history if a.vehicle_id is not None]
-        cache.set(key, periods, ASSIGNMENTS_TTL)
+        vehicles = {a.vehicle_id: (a.vehicle_plate or "", a.vehicle_numero_embarque)
+                    for a in history if a.vehicle_id is not None}
+        cache.set_many({key: periods, _driver_vehicles_key(customer, driver_id): vehicles}, ASSIGNMENTS_TTL)
     return periods
+
+
+def driver_vehicles(customer: Customer, driver_id: int) -> dict[int, tuple[str, int | None]] | None:
+    """(plate, numeroEmbarque) of each vehicle in the driver's cached assignment history; None when not cached."""
+    return cache.get(_driver_vehicles_key(customer, driver_id))
+
+
+def driver_current_vehicle(customer: Customer, driver_id: int) -> int | None:
+    """The vehicle of the driver's assignment running now (else the one that ended last), from the cached
+    history only; None when it is not cached or holds none."""
+    periods = cache.get(driver_periods_key(customer, driver_id))
+    return current_vehicle(periods, timezone.now()) if periods else None
+
+
+def current_vehicle(periods: list[Period], now: datetime) -> int | None:
+    """The vehicle of the assignment running at ``now``, else of the one that ended last."""
+    running = [p for p in periods if p.contains(now)]
+    if running:
+        return running[-1].vehicle_id
+    ended = [p for p in periods if p.end is not None and p.end <= now]
+    return max(ended, key=lambda p: p.end).vehicle_id if ended else None
 
 
 def vehicle_periods(customer: Customer, vehicle_id: int) -> list[tuple[int, Period]]:

@@ -16,13 +16,14 @@ from django.utils import timezone
 
 from privacy import access
 from privacy.models import Customer, User
-from privacy.services.fleet import Fleet, FleetDriver, FleetVehicle, fleet_get
+from privacy.services.fleet import Fleet, FleetDriver, FleetVehicle, fleet_cached, fleet_get
 from privacy.steps.models import DeclarationStatus, StepAccessLog, StepDeclaration
 from privacy.steps.services.classify import PRIVATE, PRO, ScheduleClass, classify, privacy_calendar
 from privacy.steps.services.fetch import (
     Place,
     RawStep,
     days_between,
+    driver_vehicles,
     fiche_days,
     vehicle_periods,
 )
@@ -255,12 +256,13 @@ def _page(first: date, last: date, rows: list, failed: set, unavailable: bool) -
 
 
 def driver_steps_page(
-    *, viewer: User, customer: Customer, driver: FleetDriver, first: date, last: date
+    *, viewer: User, customer: Customer, driver: FleetDriver, first: date, last: date, own: bool = False
 ) -> StepsPage:
-    fleet = fleet_get(customer)
+    """``own``: the driver's own page, which does not wait for the fleet lists (``_own_fleet``)."""
     week = driver_week(customer, driver_id=driver.ocean_id, matricule=driver.matricule, first=first, last=last,
                        vehicle_hint=driver.vehicle_id)
     raws, failed, calendar = week.raws, week.failed, week.calendar
+    fleet = _own_fleet(customer, driver.ocean_id, raws) if own else fleet_get(customer)
     declarations = _declarations(customer, fleet, raws)
     rows = []
     for raw in raws:
@@ -271,6 +273,20 @@ def driver_steps_page(
             declaration=declarations.get((ne, raw.step_id)),
         ))
     return _page(first, last, rows, failed, bool(raws) and calendar is None)
+
+
+def _own_fleet(customer: Customer, driver_id: int, raws: list[RawStep]) -> Fleet:
+    """The vehicles a driver's own page shows: the cached fleet, else the plate and on-board unit number each
+    item of the driver's assignment history carries (ocean-api §4.2), else (one missing) the fleet lists."""
+    fleet = fleet_cached(customer)
+    if fleet is not None:
+        return fleet
+    light = driver_vehicles(customer, driver_id) or {}
+    if any(light.get(r.vehicle_id, ("", None))[1] is None for r in raws):
+        return fleet_get(customer)
+    return Fleet(vehicles={v: FleetVehicle(id=v, plate=plate, numero_embarque=ne, privacy_enabled=True, label="",
+                                           motorisation="", entity_id=None, entity_name="", driver_id=None)
+                           for v, (plate, ne) in light.items()})
 
 
 def vehicle_steps_page(*, viewer: User, customer: Customer, vehicle: FleetVehicle, first: date,

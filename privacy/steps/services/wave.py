@@ -17,14 +17,14 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
 
 from privacy.models import Customer
 from privacy.services.ocean import OceanError
-from privacy.steps.services.classify import PrivacyCalendar, calendar_key, calendar_start
+from privacy.steps.services.classify import PrivacyCalendar, calendar_keys, calendar_start
 from privacy.steps.services.fetch import (
     FetchResult,
     RawStep,
@@ -108,9 +108,7 @@ def driver_week_cached(customer: Customer, driver_id: int, first: date, last: da
         return False
     today = local_today(customer)
     fiche = [fiche_key(customer, v, d) for v, d in driver_pairs(customer, periods, first, last) if d <= today]
-    monday = first - timedelta(days=first.weekday())
-    calendars = [calendar_key(customer, driver_id, first, last),
-                 calendar_key(customer, driver_id, monday, monday + timedelta(days=6))]
+    calendars = calendar_keys(customer, driver_id, first, last)
     found = cache.get_many(fiche + calendars)
     return all(k in found for k in fiche) and any(k in found for k in calendars)
 

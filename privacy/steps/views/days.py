@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from privacy.services.fleet import fleet_driver_or_404
+from privacy.services.private_hours import private_hours_generation
 from privacy.steps.services.wave import driver_week, week_in_background
 
 
@@ -30,12 +31,15 @@ def inline_query(request) -> str:
     return query.urlencode()
 
 
-def prefetch_week(user, customer, driver_id: int, first, last):
-    """The upstream reads of a driver's week (fleet directory, then the wave) in the background."""
+def prefetch_week(user, customer, driver_id: int, first, last, driver_of=None):
+    """The upstream reads of a driver's week (the driver's record — ``driver_of()``, by default from the fleet
+    directory — then the wave) in the background."""
 
     def fetch():
-        driver = fleet_driver_or_404(user, customer, driver_id)
+        driver = driver_of() if driver_of is not None else fleet_driver_or_404(user, customer, driver_id)
         return driver_week(customer, driver_id=driver.ocean_id, matricule=driver.matricule, first=first,
                            last=last, vehicle_hint=driver.vehicle_id)
 
-    return week_in_background((customer.pk, driver_id, first, last), fetch)
+    # A run started before a change to the driver's private hours is not joined after it.
+    generation = private_hours_generation(customer.pk, driver_id)
+    return week_in_background((customer.pk, driver_id, first, last, generation), fetch)

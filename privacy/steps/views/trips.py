@@ -17,12 +17,12 @@ from django_htmx.http import HttpResponseStopPolling
 
 from privacy import access
 from privacy.models import Role
-from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible, fleet_get
+from privacy.services.fleet import fleet_driver_or_404, fleet_drivers_visible, fleet_get, own_fleet_driver
 from privacy.services.ocean import OceanError
 from privacy.steps.forms import DayCheckForm, DeclareForm, OnBehalfForm, StepRangeForm, TripsLookupForm
 from privacy.steps.models import StepAccessLog
 from privacy.steps.services.declarations import DeclarationRefused, declaration_request, declaration_withdraw
-from privacy.steps.services.fetch import local_today
+from privacy.steps.services.fetch import driver_current_vehicle, local_today
 from privacy.steps.services.reminders import checked_days, day_check
 from privacy.steps.services.trips import (
     access_log_record,
@@ -34,6 +34,7 @@ from privacy.steps.services.trips import (
 from privacy.steps.services.wave import driver_week_cached
 from privacy.steps.views.days import days_part, inline_query, prefetch_week, ran_within
 
+VEHICLE_HINT = "trips_vehicle"
 OCEAN_DOWN = _("Ocean cannot be reached right now; nothing was changed. Try again in a few minutes.")
 STEPS_CSS = "css/steps.css"
 
@@ -99,17 +100,25 @@ def my_trips(request):
         access_log_record(viewer=request.user, customer=customer, view=StepAccessLog.View.OWN, first=first,
                           last=last, driver_id=request.user.ocean_individu_id)
 
+    hint = request.session.get(VEHICLE_HINT)  # the vehicle the previous page found: its days start at once
+
+    def own_driver():
+        return own_fleet_driver(request.user, customer, vehicle_hint=hint)
+
     def build():
-        driver = fleet_driver_or_404(request.user, customer, driver_id)
-        return driver_steps_page(viewer=request.user, customer=customer, driver=driver, first=first,
-                                 last=last)
+        page = driver_steps_page(viewer=request.user, customer=customer, driver=own_driver(), first=first,
+                                 last=last, own=True)
+        if (found := driver_current_vehicle(customer, driver_id)) is not None and found != hint:
+            request.session[VEHICLE_HINT] = found
+        return page
 
     checked = checked_days(customer, request.user.ocean_individu_id, first, last)
     return _render_page(request, "privacy/steps/my_trips.html", customer=customer, form=form, first=first,
                         last=last, span=span, build=build,
                         extra={"mode": "own", "layout": "driver", "checked_days": checked},
                         ready=lambda: driver_week_cached(customer, driver_id, first, last),
-                        prefetch=lambda: prefetch_week(request.user, customer, driver_id, first, last))
+                        prefetch=lambda: prefetch_week(request.user, customer, driver_id, first, last,
+                                                       driver_of=own_driver))
 
 
 @require_POST
