@@ -152,26 +152,22 @@ def lease_held(lease: Lease) -> Iterator[Lease]:
         lease_release(lease)
 
 
-@contextmanager
-def leased(kind: str, object_id: int) -> Iterator[Lease | None]:
-    """Hold the lease of one unit of work for the block (None: a live process holds it, do nothing)."""
-    lease = lease_take(kind, object_id)
-    if lease is None:
-        yield None
-        return
-    with lease_held(lease):
-        yield lease
-
-
-@contextmanager
-def leased_within(kind: str, object_id: int, *, seconds: float, poll: float = 0.25) -> Iterator[Lease | None]:
-    """``leased``, waiting up to ``seconds`` for a live holder to finish (None: still held then)."""
+def lease_take_within(kind: str, object_id: int, *, seconds: float, poll: float = 0.25) -> Lease | None:
+    """``lease_take``, trying again every ``poll`` seconds for up to ``seconds`` while a live holder has it."""
     lease = lease_take(kind, object_id)
     for _attempt in range(math.ceil(seconds / poll)):
         if lease is not None:
             break
         time.sleep(poll)
         lease = lease_take(kind, object_id)
+    return lease
+
+
+@contextmanager
+def leased(kind: str, object_id: int, *, wait: float = 0) -> Iterator[Lease | None]:
+    """Hold the lease of one unit of work for the block (None: a live process holds it, do nothing).
+    ``wait``: seconds to wait for that holder to finish first."""
+    lease = lease_take_within(kind, object_id, seconds=wait)
     if lease is None:
         yield None
         return

@@ -23,7 +23,7 @@ from privacy.schedules.services.periods import period_delete, period_find, perio
 from privacy.schedules.services.weekly import ScheduleError
 from privacy.services.audit import audit_record
 from privacy.services.fleet import fleet_get
-from privacy.services.leases import leased_within
+from privacy.services.leases import leased
 from privacy.services.ocean import OceanError, ocean_error_message
 
 ADD, CHANGE, REMOVE, SKIP = "add", "change", "remove", "skip"
@@ -97,7 +97,7 @@ SYNC_LEASE = "calendar-sync"
 def sync_apply(*, actor: User | None, customer: Customer, source: CalendarSource, plan: Plan) -> Outcome:
     """Apply one plan, one source at a time: the hourly re-sync and a manager's "apply" after a preview
     never write the same event twice (each change is checked again against what is recorded)."""
-    with leased_within(SYNC_LEASE, source.pk, seconds=20) as lease:
+    with leased(SYNC_LEASE, source.pk, wait=20) as lease:
         if lease is None:
             return Outcome(errors=[_("Another synchronisation of this calendar is running: nothing was changed, "
                                      "try again in a moment.")])
