@@ -98,17 +98,31 @@ def celery_eager():
             app.conf.changes.pop("task_always_eager", None)
 
 
+def _missing(message: str) -> None:
+    """Skip on a developer's machine; in CI (CI=true) fail instead: CI must run against real servers."""
+    if IN_CI:
+        pytest.fail(f"{message}; CI=true requires it")
+    pytest.skip(message)
+
+
 def require_server(url: str, what: str) -> None:
-    """Skip when a real server is absent on a developer's machine; in CI (CI=true) fail instead."""
+    """A real server answering at ``url``, else skip (fail in CI)."""
     parsed = urlparse(url)
     try:
         with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 0), timeout=1):
             return
     except OSError as exc:
-        message = f"{what} not reachable at {parsed.hostname}:{parsed.port} ({exc})"
-        if IN_CI:
-            pytest.fail(f"{message}; CI=true requires it")
-        pytest.skip(message)
+        _missing(f"{what} not reachable at {parsed.hostname}:{parsed.port} ({exc})")
+
+
+def require_postgres_and_redis(why: str) -> None:
+    """The test database on PostgreSQL and a reachable Redis (``why``: what needs them), else skip (fail in CI)."""
+    from django.conf import settings
+    from django.db import connection
+
+    if not (settings.REDIS_URL and connection.vendor == "postgresql"):
+        _missing(f"{why} needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+    require_server(settings.REDIS_URL, "Redis")
 
 
 @pytest.fixture(autouse=True)

@@ -14,10 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
-from tests.conftest import IN_CI, require_server
+from tests.conftest import require_postgres_and_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 20
@@ -26,12 +24,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def servers():
-    if not (settings.REDIS_URL and connection.vendor == "postgresql"):
-        message = "kill chaos needs DATABASE_URL (PostgreSQL) and REDIS_URL"
-        if IN_CI:
-            pytest.fail(f"CI=true: {message}")
-        pytest.skip(message)
-    require_server(settings.REDIS_URL, "Redis")
+    require_postgres_and_redis("kill chaos")
 
 
 def test_twenty_kills_lose_nothing_double_nothing_and_leave_nothing_unfinished(servers):

@@ -12,13 +12,12 @@ import time
 from urllib.parse import parse_qs
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from privacy.schedules.models import BulkApplication, BulkStatus, ScheduleTemplate
 from privacy.schedules.services.bulk import bulk_apply_template, bulk_retry_failed
 from privacy.services.fleet import fleet_get
-from tests.conftest import IN_CI, require_server
+from tests.conftest import require_postgres_and_redis
 from tests.integration.test_worker import start_worker, stop
 from tests.schedules.conftest import DEFAULT_WEEK, sim_week
 
@@ -43,12 +42,7 @@ class FailOneDriver:
 
 @pytest.fixture
 def worker_env(sim):
-    if not (settings.REDIS_URL and connection.vendor == "postgresql"):
-        message = "needs DATABASE_URL (PostgreSQL) and REDIS_URL: the worker must see the test database"
-        if IN_CI:
-            pytest.fail(f"CI=true: {message}")
-        pytest.skip(message)
-    require_server(settings.REDIS_URL, "Redis")
+    require_postgres_and_redis("the worker (it must see the test database)")
     db = connection.settings_dict
     env = dict(os.environ)
     env.update({
