@@ -234,6 +234,10 @@ OCEAN_CUSTOMER_ID = env.int("OCEAN_CUSTOMER_ID", default=1110000000)
 OCEAN_CODE_EXPLOITANT = env.str("OCEAN_CODE_EXPLOITANT", default="1110000001")
 OCEAN_ZONE_TOKEN = env.str("OCEAN_ZONE_TOKEN", default="+0000")
 OCEAN_MAX_RPS = env.float("OCEAN_MAX_RPS", default=10.0)
+# Requests that may leave at once before OCEAN_MAX_RPS paces them: a cold week of trips is login + 11
+# requests (issue 16), so the default lets a page's reads go together. Background readers (a fleet's
+# assignment histories) take only what leaves half the burst free for pages (privacy/ocean/ratelimit.py).
+OCEAN_BURST = env.float("OCEAN_BURST", default=20.0)
 OCEAN_CONNECT_TIMEOUT = env.float("OCEAN_CONNECT_TIMEOUT", default=3.05)
 OCEAN_READ_TIMEOUT = env.float("OCEAN_READ_TIMEOUT", default=20.0)
 OCEAN_MAX_RETRIES = env.int("OCEAN_MAX_RETRIES", default=3)

@@ -1,12 +1,14 @@
-"""Report tasks: a refresh (download + store one customer's period) and the beat tick."""
+"""Report tasks: a refresh (download + store one customer's period), the beat tick, and the assignment
+histories the benefit pages wait for."""
 from __future__ import annotations
 
 import random
 
 from celery import shared_task
 
+from privacy.models import Customer
 from privacy.reports.models import ReportRefresh
-from privacy.reports.services import ingest, nightly
+from privacy.reports.services import benefit_history, ingest, nightly
 from privacy.services.ocean import OceanUnavailable
 
 MAX_RETRIES = 4
@@ -36,3 +38,11 @@ def refresh_report(self, refresh_id: int) -> None:
 @shared_task(ignore_result=True)
 def reports_tick() -> None:
     nightly.tick()
+
+
+@shared_task(ignore_result=True)
+def benefit_histories(customer_id: int, driver_ids: list[int]) -> None:
+    """Read the assignment histories the benefit pages are waiting for (privacy/reports/services/benefit_history.py)."""
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is not None:
+        benefit_history.worker_read(customer, driver_ids)

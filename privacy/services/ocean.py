@@ -61,7 +61,10 @@ _clients: dict[tuple[int | None, str], OceanClient] = {}
 _lock = threading.Lock()
 
 
-def _rate_limiter():
+def _rate_limiter(background: bool = False):
+    """The shared bucket; a ``background`` caller takes only slots beyond half the burst (pages first)."""
+    limits = {"rate": settings.OCEAN_MAX_RPS, "burst": max(1.0, settings.OCEAN_BURST),
+              "keep": max(1.0, settings.OCEAN_BURST) // 2 if background else 0.0}
     if settings.OCEAN_RATELIMIT_REDIS_URL:
         import redis
         from redis.backoff import NoBackoff
@@ -75,8 +78,8 @@ def _rate_limiter():
             socket_connect_timeout=0.5,
             retry=Retry(NoBackoff(), 0),
         )
-        return RedisTokenBucket(connection, rate=settings.OCEAN_MAX_RPS)
-    return FileTokenBucket(settings.VAR_DIR / "ocean-ratelimit", rate=settings.OCEAN_MAX_RPS)
+        return RedisTokenBucket(connection, **limits)
+    return FileTokenBucket(settings.VAR_DIR / "ocean-ratelimit", **limits)
 
 
 def ocean_config(*, customer_id: int | None = None) -> OceanConfig:
@@ -94,21 +97,22 @@ def ocean_config(*, customer_id: int | None = None) -> OceanConfig:
     )
 
 
-def ocean_client(customer=None) -> OceanClient:
-    """The client for ``customer`` (a Customer or None for the configured default), one per process."""
+def ocean_client(customer=None, *, background: bool = False) -> OceanClient:
+    """The client for ``customer`` (a Customer or None for the configured default), one per process.
+    ``background``: for workers reading in bulk — its requests give way to the pages' (see _rate_limiter)."""
     customer_id = customer.ocean_customer_id if customer is not None else None
     # ficheJour gives local dates and times: they are read in the customer's own zone.
     tz = customer.time_zone if customer is not None else settings.TIME_ZONE
     with _lock:
-        client = _clients.get((customer_id, tz))
+        client = _clients.get((customer_id, tz, background))
         if client is None:
             client = AuditedOceanClient(
                 ocean_config(customer_id=customer_id),
                 token_store=cache,
-                rate_limiter=_rate_limiter(),
+                rate_limiter=_rate_limiter(background),
                 tz=tz,
             )
-            _clients[(customer_id, tz)] = client
+            _clients[(customer_id, tz, background)] = client
         return client
 
 

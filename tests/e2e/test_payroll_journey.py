@@ -22,11 +22,11 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def march(hr, sim, monkeypatch):
     """Driver 7002 changed car on 16 March 2026 (bought car A, then car B leased from 1 March)."""
-    from privacy.reports.services import benefit_data
+    from privacy.reports.services import benefit_history
 
     customer = hr.customer
     car_a, car_b = sorted(fleet_get(customer).vehicles)[-2:]
-    monkeypatch.setattr(benefit_data, "_history", lambda c, driver_id: {
+    monkeypatch.setattr(benefit_history, "_history", lambda c, driver_id, background=False: {
         7002: [(car_a, "2024-01-01", "2026-03-15", True), (car_b, "2026-03-16", None, True)]}.get(driver_id, []))
     period = Period.month(2026, 3)
     snapshot = ReportSnapshot.objects.create(

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from privacy.ocean import FileTokenBucket, OceanClient, OceanConfig, OceanUnavailable, RedisTokenBucket
-from privacy.ocean.ratelimit import _reserve
+from privacy.ocean.ratelimit import REFUSED, TAKEN, YIELDED, _reserve
 
 from .support import need_server
 
@@ -161,12 +161,65 @@ def test_two_processes_share_one_login_through_redis(fake_ocean):
 
 # -- rate limiting ------------------------------------------------------------------------------
 def test_reserve_arithmetic():
-    tokens, ts, wait = _reserve(None, None, 100.0, rate=2, burst=3, max_wait=10)
-    assert (tokens, ts, wait) == (2.0, 100.0, 0.0)
-    tokens, _, wait = _reserve(-1.0, 100.0, 100.0, rate=2, burst=3, max_wait=10)
-    assert (tokens, wait) == (-2.0, 1.0)  # queued behind one reservation
-    assert _reserve(-30.0, 100.0, 100.0, rate=2, burst=3, max_wait=10)[2] is None
+    assert _reserve(None, None, 100.0, rate=2, burst=3, max_wait=10) == (2.0, 100.0, 0.0, TAKEN)
+    tokens, _, wait, outcome = _reserve(-1.0, 100.0, 100.0, rate=2, burst=3, max_wait=10)
+    assert (tokens, wait, outcome) == (-2.0, 1.0, TAKEN)  # queued behind one reservation
+    assert _reserve(-30.0, 100.0, 100.0, rate=2, burst=3, max_wait=10)[3] == REFUSED
     assert _reserve(-1.0, 100.0, 200.0, rate=2, burst=3, max_wait=10)[0] == 2.0  # refilled, capped
+
+
+def test_a_background_caller_takes_only_spare_slots_and_never_reserves_ahead():
+    # keep=2: with 3 slots left it takes one; with 2.5 it waits until 3 are back, taking nothing.
+    assert _reserve(3.0, 100.0, 100.0, rate=2, burst=4, max_wait=10, keep=2) == (2.0, 100.0, 0.0, TAKEN)
+    assert _reserve(2.5, 100.0, 100.0, rate=2, burst=4, max_wait=10, keep=2) == (2.5, 100.0, 0.25, YIELDED)
+    assert _reserve(-5.0, 100.0, 100.0, rate=2, burst=4, max_wait=1, keep=2)[3] == YIELDED  # never refused
+
+
+def test_a_page_keeps_its_burst_while_a_worker_reads_a_whole_fleet(tmp_path):
+    """A background reader (keep=5) hammering the bucket leaves a page's five requests free to go at once."""
+    path = tmp_path / "bucket.json"
+    background = FileTokenBucket(path, rate=20, burst=10, keep=5)
+    page = FileTokenBucket(path, rate=20, burst=10)
+    stop = threading.Event()
+
+    def read_fleet():
+        while not stop.is_set():
+            background.acquire()
+
+    worker = threading.Thread(target=read_fleet)
+    worker.start()
+    try:
+        time.sleep(0.5)  # the worker drained the bucket down to its keep
+        started = time.monotonic()
+        for _ in range(5):
+            page.acquire()
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        worker.join(5)
+    assert elapsed < 0.1  # without keep the worker's reservations would queue them: ≥ 0.25 s
+
+
+def test_a_background_caller_gives_up_after_max_wait(tmp_path):
+    sleeps = []
+    bucket = FileTokenBucket(tmp_path / "b.json", rate=1, burst=3, max_wait=2.5, sleep=sleeps.append,
+                             clock=lambda: 1000.0, keep=2)
+    bucket.acquire()  # 3 left → takes one
+    with pytest.raises(OceanUnavailable):
+        bucket.acquire()  # 2 left: yields 1 s at a time (the clock stands still) until 2.5 s are spent
+    assert sleeps == [1.0, 1.0]
+
+
+def test_redis_background_caller_yields_to_the_keep(redis_key):
+    import redis
+
+    sleeps = []
+    bucket = RedisTokenBucket(redis.Redis.from_url(REDIS_URL), key=redis_key, rate=1, burst=3, keep=2,
+                              max_wait=0.5, sleep=sleeps.append)
+    bucket.acquire()
+    with pytest.raises(OceanUnavailable):
+        bucket.acquire()
+    assert sleeps == []  # the first yield (≈ 1 s) already exceeds max_wait: nothing slept, nothing taken
 
 
 def _hammer(make_spec, n, barrier, results):
@@ -258,6 +311,8 @@ def test_bucket_arguments_are_validated(tmp_path):
         FileTokenBucket(tmp_path / "x", rate=0)
     with pytest.raises(ValueError):
         FileTokenBucket(tmp_path / "x", rate=1, burst=0.5)
+    with pytest.raises(ValueError):
+        FileTokenBucket(tmp_path / "x", rate=1, burst=5, keep=5)
 
 
 def test_file_bucket_creates_its_directory_and_fails_open_when_unusable(tmp_path, caplog):

@@ -26,9 +26,10 @@ def month_snapshot(customer, month: int, rows: list[dict], as_of=None):
 
 def history(monkeypatch, assignments: dict[int, list[tuple]]):
     """``{driver_id: [(vehicle_id, "2026-01-01" | None, "2026-03-15" | None, company_car), ...]}``."""
-    from privacy.reports.services import benefit_data
+    from privacy.reports.services import benefit_history
 
-    monkeypatch.setattr(benefit_data, "_history", lambda customer, driver_id: assignments.get(driver_id, []))
+    monkeypatch.setattr(benefit_history, "_history",
+                        lambda customer, driver_id, background=False: assignments.get(driver_id, []))
 
 
 def cost(customer, vehicle_id, **fields):

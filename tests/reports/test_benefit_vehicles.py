@@ -130,18 +130,21 @@ def electric_input(html: str) -> str:
 
 def test_attributions_come_from_oceans_assignment_history(customer, sim):
     """Against the simulator: driver 7001 drove vehicle 5021 until the fleet's change day, then 5001."""
-    from privacy.reports.services.benefit_data import attributions, prefetch_histories
+    from privacy.reports.services.benefit_data import attributions
+    from privacy.reports.services.benefit_history import histories
 
     change = sim.state.fleet.change_at.astimezone(customer.tz).date()
-    prefetch_histories(customer, [7001, 7002])
-    found, warning = attributions(customer, 7001, change.year)
+    known = histories(customer, [7001, 7002])
+    found, warning = attributions(known.of(7001), change.year)
     assert warning is None
     by_vehicle = {a.vehicle_id: a for a in found}
     assert by_vehicle[5001].start == change and by_vehicle[5001].end == date(change.year, 12, 31)
     if change > date(change.year, 1, 1):
         assert by_vehicle[5021].end == change - timedelta(days=1)
     sim.set_faults(error_rate=1.0)
-    cleared = attributions(customer, 7003, change.year, current_vehicle=5003)
+    down = histories(customer, [7003])
+    assert down.failed == {7003} and down.of(7003) is None
+    cleared = attributions(down.of(7003), change.year, current_vehicle=5003)
     assert cleared == ([benefit_data_attribution(5003, change.year)], "unavailable")
 
 

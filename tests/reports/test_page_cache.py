@@ -124,10 +124,11 @@ def test_exports_read_the_same_rows_and_totals_as_the_page(login, hr, january):
 
 
 def test_the_benefit_page_shows_an_edited_vehicle_cost_at_once(login, hr, customer, sim, monkeypatch):
-    from privacy.reports.services import benefit_data
+    from privacy.reports.services import benefit_history
 
     # one vehicle the whole year (the simulator's history changes 7001's car 40 days before today)
-    monkeypatch.setattr(benefit_data, "_history", lambda c, driver_id: [(5001, "2024-01-01", None, True)])
+    monkeypatch.setattr(benefit_history, "_history",
+                        lambda c, driver_id, background=False: [(5001, "2024-01-01", None, True)])
     year = Period.year(2026)
     snapshot = make_snapshot(customer, year, [row(ocean_id=7001, name="DUPONT Jean", private_m=1_000_000,
                                                   pro_m=9_000_000)], current=False)

@@ -29,10 +29,10 @@ from privacy.reports.services.benefit_data import (
     attributions,
     coverage,
     month_figures,
-    prefetch_histories,
     rest_figures,
     year_data,
 )
+from privacy.reports.services.benefit_history import Histories, histories
 from privacy.services.fleet import Fleet, fleet_get
 from privacy.services.ocean import OceanError
 
@@ -61,6 +61,7 @@ class BenefitLine:
     coverage: Coverage | None = None
     split_months: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    pending: bool = False  # the assignment history is being read from Océan: no figures yet
 
 
 def vehicle_costs_of(cost: VehicleCost, attributed: date | None = None) -> VehicleCosts:
@@ -99,9 +100,9 @@ def load_fleet(customer: Customer) -> tuple[Fleet | None, str | None]:
         return None, _("Ocean could not be reached: vehicles of drivers are unknown for now.")
 
 
-def driver_attributions(customer: Customer, fleet: Fleet | None, driver_id: int, year: int):
+def driver_attributions(known: Histories, fleet: Fleet | None, driver_id: int, year: int):
     current = fleet.drivers[driver_id].vehicle_id if fleet and driver_id in fleet.drivers else None
-    found, warning = attributions(customer, driver_id, year, current_vehicle=current)
+    found, warning = attributions(known.of(driver_id), year, current_vehicle=current)
     notes = []
     if warning == "unavailable":
         notes.append(_("Ocean's assignment history could not be read: the current vehicle is taken "
@@ -118,17 +119,21 @@ def available_attribution(attribution: Attribution, cost: VehicleCost | None) ->
 
 
 def benefit_lines(customer: Customer, year: int, *, today: date) -> tuple[list[BenefitLine], YearData, str | None]:
-    """(one line per driver and vehicle, the year's month data, a warning or None)."""
+    """(one line per driver and vehicle, the year's month data, a warning or None); drivers whose
+    assignment history is still being read have one ``pending`` line."""
     data = year_data(customer, year)
     lines, warning = _lines(customer, year, data, _drivers(data), today)
     return lines, data, warning
 
 
 def benefit_page(customer: Customer, year: int, *, today: date, number) -> tuple[Page, YearData, str | None]:
-    """One page of ``PAGE_SIZE`` drivers (all their vehicles): only that page's figures are computed."""
+    """One page of ``PAGE_SIZE`` drivers (all their vehicles): only that page's figures are computed;
+    the histories a worker reads are those of every driver of the year."""
     data = year_data(customer, year)
-    page = Paginator(_drivers(data), PAGE_SIZE).get_page(number)
-    page.object_list, warning = _lines(customer, year, data, list(page.object_list), today)
+    everyone = _drivers(data)
+    page = Paginator(everyone, PAGE_SIZE).get_page(number)
+    page.object_list, warning = _lines(customer, year, data, list(page.object_list), today,
+                                       everyone=[driver_id for driver_id, _name in everyone])
     return page, data, warning
 
 
@@ -137,14 +142,18 @@ def _drivers(data: YearData) -> list[tuple[int, str]]:
 
 
 def _lines(customer: Customer, year: int, data: YearData, drivers: list[tuple[int, str]],
-           today: date) -> tuple[list[BenefitLine], str | None]:
+           today: date, everyone: list[int] | None = None) -> tuple[list[BenefitLine], str | None]:
     fleet, warning = load_fleet(customer)
     costs = {c.vehicle_id: c for c in VehicleCost.objects.filter(customer=customer)}
     lines: list[BenefitLine] = []
-    prefetch_histories(customer, [driver_id for driver_id, _name in drivers])
+    known = histories(customer, [driver_id for driver_id, _name in drivers], everyone=everyone)
     for driver_id, name in drivers:
         driver = fleet.drivers.get(driver_id) if fleet else None
-        found, notes = driver_attributions(customer, fleet, driver_id, year)
+        if driver_id in known.pending:
+            lines.append(BenefitLine(driver_id, name, driver.matricule if driver else "", None, "—", None,
+                                     pending=True))
+            continue
+        found, notes = driver_attributions(known, fleet, driver_id, year)
         if not found:
             line = BenefitLine(driver_id, name, driver.matricule if driver else "", None, "—", None)
             line.notes = notes + [_("No vehicle assigned to this driver in Ocean.")]
@@ -204,6 +213,11 @@ def _compute(line: BenefitLine, year: int) -> None:
     line.flat = flat_rate(costs, year=year, months_available=line.months, private_fuel=line.private_fuel)
     line.actual = actual_expenses(costs, private_km=line.private_km, total_km=line.total_km,
                                   private_fuel=line.private_fuel, year=year, months=line.months)
+
+
+def pending_count(lines: list[BenefitLine]) -> int:
+    """Drivers whose assignment history a worker is still reading."""
+    return sum(1 for line in lines if line.pending)
 
 
 def regimes_used(lines: list[BenefitLine]) -> list[str]:

@@ -10,22 +10,14 @@ its snapshot is stored and the driver drove in it.
 """
 from __future__ import annotations
 
-import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
-
-from django.conf import settings
-from django.core.cache import cache
 
 from privacy.models import Customer
 from privacy.reports.models import ReportRow, ReportSnapshot, RowKind
+from privacy.reports.services.benefit_history import Items
 from privacy.reports.services.periods import Period
-from privacy.services.ocean import OceanError, ocean_client
-
-logger = logging.getLogger(__name__)
-HISTORY_TTL = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -54,64 +46,16 @@ class Attribution:
         return Attribution(self.vehicle_id, day, self.end, self.assigned_on, self.company_car)
 
 
-def _local_day(value: datetime | None, tz) -> date | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value.astimezone(tz).date()
-
-
-def _history(customer: Customer, driver_id: int) -> list[tuple[int | None, str | None, str | None, bool]]:
-    key = f"privacy:v1:benefit:assign:{customer.pk}:{driver_id}"
-    items = cache.get(key)
-    if items is None:
-        tz = customer.tz
-        items = []
-        for a in ocean_client(customer).assignment_history(driver_id=driver_id):
-            if a.driver_id not in (None, driver_id):
-                continue
-            start, end = _local_day(a.start, tz), None
-            if a.end is not None:  # the end instant is exclusive: its last day is the day before at midnight
-                end = _local_day(a.end - timedelta(microseconds=1), tz)
-            items.append((a.vehicle_id, start and start.isoformat(), end and end.isoformat(), a.company_car))
-        cache.set(key, items, HISTORY_TTL)
-    return items
-
-
-def prefetch_histories(customer: Customer, driver_ids) -> None:
-    """Read the assignment histories not cached yet on a small thread pool (one Océan call per driver),
-    so a page of many drivers costs about one upstream latency. Threads use only the client and the
-    cache; a failure is left for ``attributions`` to report."""
-    missing = [d for d in driver_ids if cache.get(f"privacy:v1:benefit:assign:{customer.pk}:{d}") is None]
-    if len(missing) < 2:
-        return
-
-    def one(driver_id: int) -> None:
-        try:
-            _history(customer, driver_id)
-        except OceanError:
-            pass
-
-    with ThreadPoolExecutor(max_workers=max(1, settings.STEPS_FETCH_WORKERS)) as pool:
-        list(pool.map(one, missing))
-
-
-def attributions(customer: Customer, driver_id: int, year: int, *,
+def attributions(items: Items | None, year: int, *,
                  current_vehicle: int | None = None) -> tuple[list[Attribution], str | None]:
-    """The driver's vehicles in ``year``, oldest first, and a warning when Océan could not say.
+    """The driver's vehicles in ``year`` from their history (``benefit_history``; None: Océan could not
+    say), oldest first, and a warning when Océan could not say.
 
     Without a history (Océan down, or no assignment recorded), the vehicle Océan assigns today is
     taken for the whole year, and the warning says so.
     """
     first, last = date(year, 1, 1), date(year, 12, 31)
-    try:
-        items = _history(customer, driver_id)
-    except OceanError as exc:
-        logger.warning("benefit: assignment history of driver %s unavailable (%s)", driver_id, exc)
-        items, warning = None, "unavailable"
-    else:
-        warning = None
+    warning = "unavailable" if items is None else None
     result = []
     for vehicle_id, start_text, end_text, company_car in items or []:
         start = date.fromisoformat(start_text) if start_text else first

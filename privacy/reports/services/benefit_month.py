@@ -28,7 +28,8 @@ from privacy.reports.services.benefit import (
     vehicle_costs_of,
     vehicle_label,
 )
-from privacy.reports.services.benefit_data import month_figures, prefetch_histories, year_data
+from privacy.reports.services.benefit_data import month_figures, year_data
+from privacy.reports.services.benefit_history import histories
 from privacy.reports.services.periods import Period
 
 ZERO = Decimal(0)
@@ -63,6 +64,7 @@ class DriverMonth:
     contribution: Decimal = ZERO
     amount: Decimal | None = None  # what goes to payroll; None when it cannot be computed yet
     notes: list[str] = field(default_factory=list)
+    pending: bool = False  # the assignment history is being read from Océan: nothing known yet
 
     @property
     def vehicle_labels(self) -> str:
@@ -124,10 +126,13 @@ def driver_months(customer: Customer, period: Period) -> tuple[list[DriverMonth]
             if d.vehicle_id in costs or d.ocean_id in choices:
                 names.setdefault(d.ocean_id, d.full_name)
     result = []
-    prefetch_histories(customer, list(names))
+    known = histories(customer, list(names))
     for driver_id, name in sorted(names.items(), key=lambda kv: (kv[1], kv[0])):
         driver = fleet.drivers.get(driver_id) if fleet else None
-        found, notes = driver_attributions(customer, fleet, driver_id, year)
+        if driver_id in known.pending:
+            result.append(DriverMonth(driver_id, name, driver.matricule if driver else "", period, pending=True))
+            continue
+        found, notes = driver_attributions(known, fleet, driver_id, year)
         line = DriverMonth(driver_id, name, driver.matricule if driver else "", period, notes=notes)
         for attribution in found:
             item = _vehicle(year, month, driver_id, attribution, found, data, fleet, costs.get(attribution.vehicle_id))

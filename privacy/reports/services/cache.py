@@ -176,6 +176,11 @@ def store_page(key: str | None, response) -> None:
         _recent.put(key, response.content)
 
 
+class Uncached(str):
+    """What a render returns when its page is still filling in (e.g. assignment histories being read):
+    shown, never kept, so the next view renders again."""
+
+
 def cached_html(key: str | None, render) -> SafeString:
     """``render()`` (the portal's own escaped template output) cached under ``key``."""
     return cached_fragments(key, {"html": render})["html"]
@@ -193,8 +198,9 @@ def cached_fragments(key: str | None, renders: dict) -> dict[str, SafeString]:
     for name, render in renders.items():
         html = found.get(keys.get(name, ""))
         if html is None:
-            html = str(render())
-            if key is not None:
+            rendered = render()
+            html = str(rendered)
+            if key is not None and not isinstance(rendered, Uncached):
                 missing[keys[name]] = html
         out[name] = mark_safe(html)  # noqa: S308 - HTML rendered by our templates, stored as is
     if missing:

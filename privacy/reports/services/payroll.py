@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from privacy.models import Customer, User
 from privacy.reports.models import PayrollLine, PayrollMonth
@@ -62,7 +63,21 @@ class PayrollState:
 
     @property
     def incomplete(self) -> list[DriverMonth]:
-        return [d for d in self.drivers if d.amount is None]
+        return [d for d in self.drivers if d.amount is None and not d.pending]
+
+    @property
+    def pending(self) -> list[DriverMonth]:
+        """Drivers whose assignment history a worker is still reading: no export, no lock until read."""
+        return [d for d in self.drivers if d.pending]
+
+    def pending_error(self) -> str | None:
+        if not self.pending:
+            return None
+        return ngettext(
+            "The vehicle assignments of %(count)s driver are still being read from Ocean: the month can be "
+            "exported and locked in a moment.",
+            "The vehicle assignments of %(count)s drivers are still being read from Ocean: the month can be "
+            "exported and locked in a moment.", len(self.pending)) % {"count": len(self.pending)}
 
     def export_lines(self) -> list[ExportLine]:
         """What a payroll file holds: the recorded lines and pending corrections once locked, else the
@@ -127,6 +142,8 @@ def lock_month(customer: Customer, period: Period, user: User) -> int:
     if month.locked_at is not None:
         raise PayrollError(_("This month is already locked."))
     state = payroll_state(customer, period)
+    if state.pending:
+        raise PayrollError(state.pending_error())
     lines = state.export_lines()
     PayrollLine.objects.bulk_create([_record(month, line, user) for line in lines])
     month.locked_at, month.locked_by = timezone.now(), user
@@ -142,6 +159,8 @@ def record_corrections(customer: Customer, period: Period, user: User) -> int:
     if month is None or month.locked_at is None:
         raise PayrollError(_("Only a locked month has corrections."))
     state = payroll_state(customer, period)
+    if state.pending:
+        raise PayrollError(state.pending_error())
     if not state.corrections:
         raise PayrollError(_("No correction to record."))
     PayrollLine.objects.bulk_create([_record(month, line, user) for line in state.corrections])

@@ -21,9 +21,10 @@ from privacy.reports import exports
 from privacy.reports.benefit_words import actual_rates, regime_rates
 from privacy.reports.forms import VehicleCostForm
 from privacy.reports.models import VehicleCost
-from privacy.reports.services.benefit import benefit_lines, benefit_page, regimes_used
+from privacy.reports.services.benefit import benefit_lines, benefit_page, pending_count, regimes_used
 from privacy.reports.services.benefit_data import stored_months
-from privacy.reports.services.cache import cached_html, costs_version, page_key, page_state
+from privacy.reports.services.benefit_history import histories_version
+from privacy.reports.services.cache import Uncached, cached_html, costs_version, page_key, page_state
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
 from privacy.services.audit import audit_record
@@ -55,17 +56,21 @@ def benefit(request):
            "customer_query": _customer_query(request, customer), "months_stored": stored,
            "months_missing": _months_to_load(stored, year, today)}
     # Cached body (perf16): keyed on the year's snapshot and the customer's snapshot generation (the month
-    # snapshots), the vehicle costs, the fleet (assignments are read with it) and the day (coverage).
+    # snapshots), the vehicle costs, the fleet, the assignment histories read (a body still waiting for
+    # some is never kept) and the day (coverage).
     state = page_state(customer, Period.year(year))
     fleet = fleet_version(customer)
-    key = page_key("benefit", state, request, customer, costs_version(customer), fleet, today) if fleet else None
+    key = page_key("benefit", state, request, customer, costs_version(customer), fleet,
+                   histories_version(customer), today) if fleet else None
 
     def body() -> str:  # only on a cache miss
         page, data, warning = benefit_page(customer, year, today=today, number=request.GET.get("page"))
         regimes = regimes_used(page.object_list) or ["from-2025-02"]
-        return render_to_string("privacy/partials/_benefit_body.html", {
-            **ctx, "lines": page.object_list, "page": page, "data": data, "warning": warning,
+        pending = pending_count(page.object_list)
+        html = render_to_string("privacy/partials/_benefit_body.html", {
+            **ctx, "lines": page.object_list, "page": page, "data": data, "warning": warning, "pending": pending,
             "rates": [regime_rates(r) for r in regimes] + [actual_rates()]}, request=request)
+        return Uncached(html) if pending else html
 
     ctx["benefit_body"] = cached_html(key, body)
     return render(request, "privacy/reports/benefit.html", ctx)
@@ -108,6 +113,14 @@ def benefit_export(request):
     year = _year(request, customer)
     today = timezone.localtime(timezone.now(), customer.tz).date()
     lines, data, _warning = benefit_lines(customer, year, today=today)
+    if waiting := pending_count(lines):  # a file missing drivers would be wrong: wait for the worker
+        messages.info(request, ngettext(
+            "The vehicle assignments of %(count)s driver are still being read from Ocean: the export will be "
+            "ready in a moment.",
+            "The vehicle assignments of %(count)s drivers are still being read from Ocean: the export will be "
+            "ready in a moment.", waiting) % {"count": waiting})
+        query = {"year": year} | _customer_query(request, customer)
+        return redirect(reverse("privacy:benefit") + "?" + urlencode(query))
     audit_record(actor=request.user, action="report.export", customer=customer,
                  target=f"benefit {year} {fmt}", after={"rows": len(lines)})
     dataset = exports.benefit_dataset(lines, customer, year, data.read_at, data)

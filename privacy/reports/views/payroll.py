@@ -74,6 +74,9 @@ def payroll_export(request):
     customer = current_customer(request)
     period = month_of(request.GET.get("month", ""), _today(customer))
     state = payroll_state(customer, period)
+    if waiting := state.pending_error():  # a file missing drivers would be wrong: wait for the worker
+        messages.info(request, waiting)
+        return _back(request, customer, period)
     lines = state.export_lines()
     mark_exported(customer, period, request.user, f"{mapping} {fmt}", len(lines))
     return exports.respond(payroll_dataset(lines, mapping), fmt, f"avantage-nature-{period.start:%Y-%m}-{mapping}")

@@ -1,0 +1,159 @@
+"""Issue 16 (load test): the benefit pages never wait for a whole fleet's assignment histories. A few
+missing ones are read in the request; more are read by a worker through the rate limiter's background
+door, the page shows those drivers as being read and fills itself in; exports and the payroll lock wait
+for them instead of leaving drivers out."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from privacy.reports.models import PayrollMonth
+from privacy.reports.services import benefit_history
+from privacy.reports.services.benefit_history import INLINE_READS, histories, histories_version
+from privacy.reports.tasks import benefit_histories
+
+from .benefit_support import driver_row, month_snapshot
+
+pytestmark = pytest.mark.usefixtures("sim")
+HISTORY = "GET affectations_chauffeurs/historique"
+MANY = 60  # more than INLINE_READS missing on the first page of 50
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The worker tasks the pages queue, instead of a broker: ``[(customer_id, driver_ids), ...]``."""
+    sent = []
+    monkeypatch.setattr(benefit_history, "job_send_now", lambda name, *args: sent.append((name, *args)))
+    return sent
+
+
+@pytest.fixture
+def fleet_year(customer):
+    """A stored month of 2026 with MANY drivers (ids 8000…), none of whose histories is known yet."""
+    rows = [driver_row(ocean_id=8000 + i, name=f"DRIVER {i:03d}", private_m=1000, pro_m=9000) for i in range(MANY)]
+    month_snapshot(customer, 1, rows)
+    return [8000 + i for i in range(MANY)]
+
+
+def upstream_histories(sim) -> int:
+    return sim.stats()["by_endpoint"].get(HISTORY, 0)
+
+
+def test_a_big_fleet_page_answers_without_reading_histories_and_says_they_are_coming(
+        login, hr, customer, sim, fleet_year, queued):
+    before = upstream_histories(sim)
+    html = login(hr).get(reverse("privacy:benefit"), {"year": "2026"}).content.decode()
+    assert upstream_histories(sim) == before  # nothing read in the request
+    assert "DRIVER 000" in html and "DRIVER 049" in html  # the drivers are listed, their figures pending
+    assert html.count('class="pending"') == 50
+    assert 'hx-trigger="every 3s"' in html and 'hx-select="#benefit-body"' in html
+    assert "50 conducteurs de cette page" in html
+    # one worker read is queued, for every driver of the year (the next pages too), in the pages' order
+    assert queued == [("privacy.reports.tasks.benefit_histories", customer.pk, fleet_year)]
+    login(hr).get(reverse("privacy:benefit"), {"year": "2026"})
+    assert len(queued) == 1  # not queued again while the first is waiting
+
+
+def test_the_page_fills_in_once_the_worker_has_read_and_stops_asking(login, hr, customer, sim, fleet_year, queued):
+    client = login(hr)
+    client.get(reverse("privacy:benefit"), {"year": "2026"})
+    version = histories_version(customer)
+    before = upstream_histories(sim)
+    benefit_histories(customer.pk, fleet_year)  # what the worker runs
+    assert upstream_histories(sim) - before == MANY
+    assert histories_version(customer) != version  # a new key: the cached pending body is not served again
+    html = client.get(reverse("privacy:benefit"), {"year": "2026"}).content.decode()
+    assert 'class="pending"' not in html and "every 3s" not in html
+    assert "Aucun véhicule attribué" in html  # the simulator knows none of these drivers: the real answer
+    assert upstream_histories(sim) - before == MANY  # read once, kept
+
+
+def test_the_worker_keeps_each_chunk_as_it_goes(customer, fleet_year, monkeypatch):
+    seen = []
+
+    def read(c, driver_id, background=False):
+        assert background  # the worker's reads give way to the pages' (rate limiter's keep)
+        seen.append(len(histories(customer, fleet_year[:50]).pending))
+        return []
+
+    monkeypatch.setattr(benefit_history, "_history", read)
+    monkeypatch.setattr(benefit_history, "INLINE_READS", 0)
+    monkeypatch.setattr(benefit_history, "job_send_now", lambda *a: None)
+    benefit_history.worker_read(customer, fleet_year)
+    # while reading the second chunk (drivers 50–59), the first page's 50 are already kept
+    assert seen[50:] == [0] * (MANY - 50)
+
+
+def test_a_few_missing_histories_are_read_in_the_request(customer, sim, queued):
+    before = upstream_histories(sim)
+    known = histories(customer, [7001, 7002, 7003])
+    assert set(known.items) == {7001, 7002, 7003} and not known.pending and queued == []
+    assert upstream_histories(sim) - before == 3
+    assert INLINE_READS >= 3
+
+
+def test_an_old_history_is_shown_and_read_again_in_the_background(customer, sim, queued, monkeypatch):
+    histories(customer, [7001])
+    monkeypatch.setattr(benefit_history, "HISTORY_FRESH_S", -1)  # everything read is now old
+    before = upstream_histories(sim)
+    known = histories(customer, [7001])
+    assert 7001 in known.items and upstream_histories(sim) == before  # shown at once, not read in the page
+    assert queued == [("privacy.reports.tasks.benefit_histories", customer.pk, [7001])]
+
+
+def test_a_broker_that_is_down_leaves_the_page_waiting_and_the_next_view_tries_again(
+        login, hr, customer, fleet_year, monkeypatch):
+    attempts = []
+
+    def down(*args):
+        attempts.append(args)
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(benefit_history, "job_send_now", down)
+    client = login(hr)
+    first = client.get(reverse("privacy:benefit"), {"year": "2026"})
+    assert first.status_code == 200 and 'class="pending"' in first.content.decode()
+    second = client.get(reverse("privacy:benefit"), {"year": "2026"})  # a waiting page is never cached
+    assert 'class="pending"' in second.content.decode() and len(attempts) == 2
+
+
+def test_the_export_waits_for_the_histories_instead_of_leaving_drivers_out(login, hr, customer, fleet_year,
+                                                                           queued):
+    client = login(hr)
+    response = client.get(reverse("privacy:benefit_export"), {"year": "2026", "format": "csv"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("privacy:benefit"))
+    page = client.get(response["Location"]).content.decode()
+    assert "60 conducteurs sont encore en cours de lecture" in page
+    benefit_histories(customer.pk, fleet_year)
+    csv = client.get(reverse("privacy:benefit_export"), {"year": "2026", "format": "csv"})
+    assert csv.status_code == 200 and csv.content.decode("utf-8-sig").count("DRIVER 0") == MANY
+
+
+def test_payroll_waits_for_the_histories_before_export_and_lock(login, hr, customer, fleet_year, queued):
+    client = login(hr)
+    month = {"month": "2026-01"}
+    html = client.get(reverse("privacy:payroll"), month).content.decode()
+    assert html.count('class="pending"') == MANY and 'hx-select="#payroll-body"' in html
+    export = client.get(reverse("privacy:payroll_export"), {**month, "format": "csv"})
+    assert export.status_code == 302 and not PayrollMonth.objects.filter(exported_at__isnull=False).exists()
+    PayrollMonth.objects.create(customer=customer, month=date(2026, 1, 1), exported_at=timezone.now())
+    locked = client.post(reverse("privacy:payroll_lock"), month, follow=True).content.decode()
+    assert "encore en cours de lecture" in locked
+    assert not PayrollMonth.objects.filter(customer=customer, locked_at__isnull=False).exists()
+    benefit_histories(customer.pk, fleet_year)
+    assert 'class="pending"' not in client.get(reverse("privacy:payroll"), month).content.decode()
+
+
+def test_a_failed_read_shows_the_fallback_and_is_tried_again_later(customer, sim, monkeypatch):
+    sim.set_faults(error_rate=1.0)
+    down = histories(customer, [7001])
+    assert down.failed == {7001} and not down.pending
+    sim.set_faults(error_rate=0.0)
+    assert histories(customer, [7001]).failed == {7001}  # remembered for a while: no storm of retries
+    monkeypatch.setattr(benefit_history, "FAILED_KEEP_S", 0)
+    benefit_history.cache.delete(benefit_history._key(customer.pk, 7001))  # what its expiry does
+    assert 7001 in histories(customer, [7001]).items
+
