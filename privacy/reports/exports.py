@@ -112,14 +112,21 @@ def neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
 
 
 def respond(dataset: tablib.Dataset, fmt: str, name: str) -> HttpResponse:
-    """The file as a download. ``fmt`` is "csv", "csv_intl" or "xlsx" (anything else is the caller's 400).
-    Every cell goes through ``privacy.spreadsheet.safe_cell``; XLSX text cells are typed as text."""
+    """The file as a download. ``fmt`` is "csv", "csv_intl" or "xlsx" (anything else is the caller's 400)."""
+    return download(file_body(dataset, fmt), fmt, name)
+
+
+def file_body(dataset: tablib.Dataset, fmt: str) -> str | bytes:
+    """The file's content. Every cell goes through ``privacy.spreadsheet.safe_cell``; XLSX text cells are
+    typed as text."""
     if fmt == "csv":
-        body = BOM + neutralised(_decimal_comma(dataset)).export("csv", delimiter=FRENCH_DELIMITER)
-    elif fmt == "csv_intl":
-        body = BOM + neutralised(dataset).export("csv", delimiter=",")
-    else:
-        body = xlsx_bytes(dataset.title or "", ([dataset.headers] if dataset.headers else []) + list(dataset))
+        return BOM + neutralised(_decimal_comma(dataset)).export("csv", delimiter=FRENCH_DELIMITER)
+    if fmt == "csv_intl":
+        return BOM + neutralised(dataset).export("csv", delimiter=",")
+    return xlsx_bytes(dataset.title or "", ([dataset.headers] if dataset.headers else []) + list(dataset))
+
+
+def download(body: str | bytes, fmt: str, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=FORMATS[fmt])
     extension = "csv" if fmt.startswith("csv") else fmt
     response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "export"}.{extension}"'

@@ -8,6 +8,7 @@ rebuilds it (the "refresh" action). Access checks go through ``privacy.access``.
 from __future__ import annotations
 
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
@@ -121,16 +122,37 @@ def _build(customer: Customer) -> Fleet:
     return Fleet(drivers=drivers, vehicles=vehicles, entities=entities, synced_at=timezone.now().isoformat())
 
 
+# The last fleet this process rebuilt, per customer, with its version: a fleet of 1,000 drivers and vehicles
+# costs milliseconds to unpickle and rebuild, on every page that names a driver (issue 16's load profile), so
+# it is rebuilt only when the shared copy changed. Callers never change a Fleet.
+_recent: dict[int, tuple[str, Fleet]] = {}
+
+
+def _from_cache(customer: Customer) -> Fleet | None:
+    key = _key(customer)
+    version = cache.get(f"{key}:synced")
+    recent = _recent.get(customer.pk)
+    if version is not None and recent is not None and recent[0] == version:
+        return recent[1]
+    data = cache.get(key)
+    if data is None:
+        return None
+    fleet = Fleet.from_cache(data)
+    if version is not None and data.get("version") == version:
+        _recent[customer.pk] = (version, fleet)
+    return fleet
+
+
 def fleet_get(customer: Customer, *, refresh: bool = False) -> Fleet:
     """The cached fleet; on a miss one process rebuilds it while others wait briefly (no stampede)."""
     key = _key(customer)
-    if not refresh and (data := cache.get(key)) is not None:
-        return Fleet.from_cache(data)
+    if not refresh and (fleet := _from_cache(customer)) is not None:
+        return fleet
     if not cache.add(f"{key}:lock", 1, _LOCK_TTL):
         for _ in range(50):
             time.sleep(0.1)
-            if (data := cache.get(key)) is not None:
-                return Fleet.from_cache(data)
+            if (fleet := _from_cache(customer)) is not None:
+                return fleet
     try:
         try:
             fleet = _build(customer)
@@ -138,9 +160,10 @@ def fleet_get(customer: Customer, *, refresh: bool = False) -> Fleet:
             if (stale := cache.get(f"{key}:stale")) is not None:
                 return Fleet.from_cache(stale)
             raise
-        data = fleet.to_cache()
+        data = fleet.to_cache() | {"version": f"{fleet.synced_at}/{uuid.uuid4().hex[:8]}"}
         cache.set(key, data, FLEET_TTL)
-        cache.set(f"{key}:synced", data["synced_at"], FLEET_TTL)
+        cache.set(f"{key}:synced", data["version"], FLEET_TTL)
+        _recent[customer.pk] = (data["version"], fleet)
         cache.set(f"{key}:stale", data, FLEET_STALE_TTL)
         return fleet
     finally:
@@ -148,7 +171,7 @@ def fleet_get(customer: Customer, *, refresh: bool = False) -> Fleet:
 
 
 def fleet_version(customer: Customer) -> str | None:
-    """When the cached fleet was fetched (a tiny read: pages key their caches on it), None if not cached."""
+    """Which copy of the fleet is cached (a tiny read: pages key their caches on it), None if not cached."""
     return cache.get(f"{_key(customer)}:synced")
 
 
@@ -170,8 +193,7 @@ def fleet_driver_or_404(user: User, customer: Customer, ocean_id: int) -> FleetD
 
 def fleet_cached(customer: Customer) -> Fleet | None:
     """The cached fleet, or None: never calls Ocean."""
-    data = cache.get(_key(customer))
-    return Fleet.from_cache(data) if data is not None else None
+    return _from_cache(customer)
 
 
 def own_fleet_driver(user: User, customer: Customer, *, vehicle_hint: int | None = None) -> FleetDriver:

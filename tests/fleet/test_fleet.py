@@ -53,3 +53,19 @@ def test_the_client_reads_local_times_in_the_customers_zone(customer, sim):
     assert ocean_client(customer).tz == "Europe/Paris"
     customer.time_zone = "America/Cayenne"
     assert ocean_client(customer).tz == "America/Cayenne"
+
+
+def test_a_process_rebuilds_the_cached_fleet_only_when_the_shared_copy_changed(customer, sim, monkeypatch):
+    """Issue 16's load profile: unpickling and rebuilding 1,000 drivers on every page cost more than the page."""
+    from privacy.services import fleet as module
+
+    first = fleet_get(customer)
+    rebuilt = []
+    real = module.Fleet.from_cache
+    monkeypatch.setattr(module.Fleet, "from_cache", classmethod(lambda cls, data: rebuilt.append(1) or real(data)))
+    assert fleet_get(customer) is first and rebuilt == []  # same copy: nothing rebuilt
+    fresh = fleet_get(customer, refresh=True)  # another process (or this one) re-reads Ocean
+    assert fresh is not first
+    assert fleet_get(customer) is fresh and rebuilt == []
+    cache.set(f"privacy:v1:fleet:{customer.pk}:synced", "another-copy", 60)  # another process wrote a new copy
+    assert fleet_get(customer) is not fresh and rebuilt == [1]

@@ -204,3 +204,20 @@ def test_a_drill_down_page_is_kept_for_its_viewer_until_a_new_snapshot(hr, custo
     html = client.get(url, Q_JAN).content.decode()
     assert "45,6\u00a0km" in html and "12,3\u00a0km" not in html
     assert client.get(reverse("privacy:report_detail", args=["driver", 9999]), Q_JAN).status_code == 404
+
+
+def test_an_export_is_built_once_per_snapshot_and_query_and_each_download_is_audited(login, hr, january,
+                                                                                     monkeypatch):
+    from privacy.models import AuditEntry
+    from privacy.reports.views import pages
+
+    built = []
+    real = pages.build_table
+    monkeypatch.setattr(pages, "build_table", lambda *a, **kw: built.append(1) or real(*a, **kw))
+    client = login(hr)
+    first = client.get(reverse("privacy:report_export"), {**Q_JAN, "format": "csv"}).content
+    second = client.get(reverse("privacy:report_export"), {**Q_JAN, "format": "csv"}).content
+    assert first == second and len(built) == 1
+    client.get(reverse("privacy:report_export"), {**Q_JAN, "format": "xlsx"})
+    assert len(built) == 2  # another file, another key
+    assert AuditEntry.objects.filter(action="report.export").count() == 3

@@ -210,6 +210,17 @@ def cached_fragments(key: str | None, renders: dict) -> dict[str, SafeString]:
     return out
 
 
+def cached_value(key: str | None, build):
+    """``build()`` (e.g. an export file and its row count) kept under ``key``, like a page body."""
+    if key is None:
+        return build()
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, PAGE_TTL)
+    return found
+
+
 def costs_version(customer: Customer) -> str:
     """Changes whenever HR edits a vehicle cost (an input of the benefit page)."""
     with connection.cursor() as cursor:  # written out: the ORM's compiler costs more than the query

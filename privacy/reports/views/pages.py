@@ -20,7 +20,15 @@ from privacy.access import role_required
 from privacy.models import Role
 from privacy.reports import exports
 from privacy.reports.models import ReportRefresh, RowKind
-from privacy.reports.services.cache import cached_fragments, cached_page, page_key, store_page, viewer_key
+from privacy.reports.services.cache import (
+    cached_fragments,
+    cached_page,
+    cached_value,
+    page_key,
+    page_state,
+    store_page,
+    viewer_key,
+)
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import PeriodError, period_from_params
 from privacy.reports.services.queries import build_table, find_row, monthly_trend, row_line
@@ -122,12 +130,16 @@ def report_export(request):
     except PeriodError as exc:
         return HttpResponseBadRequest(str(exc))
     kind = KINDS.get(request.GET.get("view", ""), RowKind.DRIVER)
-    table = build_table(customer, period, kind=kind, params=request.GET)
-    title = {"driver": _("By driver"), "vehicle": _("By vehicle"), "entity": _("By entity")}[kind]
+
+    def build() -> tuple[str | bytes, int]:  # once per snapshot, viewer scope, language and query (perf16)
+        table = build_table(customer, period, kind=kind, params=request.GET)
+        title = {"driver": _("By driver"), "vehicle": _("By vehicle"), "entity": _("By entity")}[kind]
+        return exports.file_body(exports.table_dataset(table, customer, period, title), fmt), len(table.lines)
+
+    body, rows = cached_value(page_key("export", page_state(customer, period), request, customer), build)
     audit_record(actor=request.user, action="report.export", customer=customer,
-                 target=f"{kind} {period.start}/{period.end} {fmt}", after={"rows": len(table.lines)})
-    dataset = exports.table_dataset(table, customer, period, title)
-    return exports.respond(dataset, fmt, f"report-{kind}-{period.start}-{period.end}")
+                 target=f"{kind} {period.start}/{period.end} {fmt}", after={"rows": rows})
+    return exports.download(body, fmt, f"report-{kind}-{period.start}-{period.end}")
 
 
 @require_POST
