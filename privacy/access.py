@@ -27,6 +27,10 @@ class DriverLike(Protocol):
     entity_id: int | None
 
 
+class VehicleLike(Protocol):
+    entity_id: int | None
+
+
 @dataclass(frozen=True, slots=True)
 class DriverRef:
     customer_id: int
@@ -165,3 +169,29 @@ def current_customer(request) -> Customer:
     if session is not None and session.get("admin_customer") != customer.pk:
         session["admin_customer"] = customer.pk
     return customer
+
+
+def drivers_visible(user: User, drivers: Iterable[DriverLike]) -> list[DriverLike]:
+    """``[d for d in drivers if can_view_driver(user, d)]`` with the user's rights worked out once: a fleet
+    of 1,000 drivers checked one by one cost ≈ 10 ms a page (issue 16's load profile)."""
+    if is_admin(user):
+        return list(drivers)
+    if not user.is_authenticated or not user.is_active:
+        return []
+    customer_id = user.customer_id
+    if user.role == Role.MANAGER:
+        scope = set(user.entity_ids or ())
+        return [d for d in drivers if d.customer_id == customer_id and (not scope or d.entity_id in scope)]
+    if user.role == Role.DRIVER:
+        return [d for d in drivers if d.customer_id == customer_id and d.ocean_id == user.ocean_individu_id]
+    return []
+
+
+def vehicles_visible(user: User, customer: Customer, vehicles: Iterable[VehicleLike]) -> list[VehicleLike]:
+    """``[v for v in vehicles if can_view_vehicle(user, customer, v.entity_id)]``, rights worked out once."""
+    if is_admin(user):
+        return list(vehicles)
+    if not has_role(user, Role.MANAGER) or user.customer_id != customer.pk:
+        return []
+    scope = set(user.entity_ids or ())
+    return [v for v in vehicles if not scope or v.entity_id in scope]

@@ -51,3 +51,21 @@ def test_private_details_are_for_the_driver_alone(driver, manager, hr, admin_use
 def test_an_inactive_user_loses_every_right(manager, driver_ref):
     manager.is_active = False
     assert not access.can_change_driver(manager, driver_ref)
+
+
+@pytest.mark.parametrize("who", ["manager", "scoped_manager", "other_manager", "driver", "other_driver", "hr",
+                                 "admin_user"])
+def test_the_bulk_filters_agree_with_the_one_by_one_checks(who, request, customer):
+    """drivers_visible / vehicles_visible (a fleet at once) must never show what can_view_* refuses."""
+    from types import SimpleNamespace
+
+    user = request.getfixturevalue(who)
+    drivers = [DriverRef(customer_id, ocean_id, entity)
+               for customer_id in (customer.pk, customer.pk + 1000) for ocean_id in (7001, 7002, 9999)
+               for entity in (None, 121, 122, 123)]
+    vehicles = [SimpleNamespace(entity_id=entity) for entity in (None, 121, 122, 123)]
+    assert access.drivers_visible(user, drivers) == [d for d in drivers if access.can_view_driver(user, d)]
+    assert access.vehicles_visible(user, customer, vehicles) == [
+        v for v in vehicles if access.can_view_vehicle(user, customer, v.entity_id)]
+    user.is_active = False
+    assert access.drivers_visible(user, drivers) == [d for d in drivers if access.can_view_driver(user, d)]

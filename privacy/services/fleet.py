@@ -178,7 +178,7 @@ def fleet_version(customer: Customer) -> str | None:
 def fleet_drivers_visible(user: User, customer: Customer) -> list[FleetDriver]:
     """Drivers of ``customer`` that ``user`` may see, sorted by name."""
     fleet = fleet_get(customer)
-    visible = [d for d in fleet.drivers.values() if access.can_view_driver(user, d)]
+    visible = access.drivers_visible(user, fleet.drivers.values())
     return sorted(visible, key=lambda d: (d.nom.lower(), d.prenom.lower(), d.ocean_id))
 
 

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from privacy.widgets import LongSelect
+
 MAX_LOOK_BACK_DAYS = 366
 REASON_REQUIRED = _("Give a reason for declaring on the driver's behalf.")
 CHOICE = [("true", _("Private")), ("false", _("Professional"))]
@@ -99,7 +101,8 @@ class DecisionForm(forms.Form):
 
 class HistoryFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
-    driver = forms.TypedChoiceField(label=_("Driver"), required=False, coerce=int, empty_value=None)
+    driver = forms.TypedChoiceField(label=_("Driver"), required=False, coerce=int, empty_value=None,
+                                    widget=LongSelect)
 
     def __init__(self, *args, statuses, drivers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,8 +111,10 @@ class HistoryFilterForm(forms.Form):
 
 
 class TripsLookupForm(forms.Form):
-    driver = forms.TypedChoiceField(label=_("Driver"), required=False, coerce=int, empty_value=None)
-    vehicle = forms.TypedChoiceField(label=_("Vehicle"), required=False, coerce=int, empty_value=None)
+    driver = forms.TypedChoiceField(label=_("Driver"), required=False, coerce=int, empty_value=None,
+                                    widget=LongSelect)
+    vehicle = forms.TypedChoiceField(label=_("Vehicle"), required=False, coerce=int, empty_value=None,
+                                     widget=LongSelect)
 
     def __init__(self, *args, drivers, vehicles, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,16 +4,20 @@ door, the page shows those drivers as being read and fills itself in; exports an
 for them instead of leaving drivers out."""
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from privacy.reports.models import PayrollMonth
 from privacy.reports.services import benefit_history
 from privacy.reports.services.benefit_history import INLINE_READS, histories, histories_version
+from privacy.reports.services.cache import FILLING_TTL
 from privacy.reports.tasks import benefit_histories
+from privacy.services.fleet import fleet_get
 
 from .benefit_support import driver_row, month_snapshot
 
@@ -113,10 +117,14 @@ def test_a_broker_that_is_down_leaves_the_page_waiting_and_the_next_view_tries_a
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(benefit_history, "job_send_now", down)
+    fleet_get(customer)  # the usual case: another page read the fleet (the body's cache key names its copy)
     client = login(hr)
     first = client.get(reverse("privacy:benefit"), {"year": "2026"})
     assert first.status_code == 200 and 'class="pending"' in first.content.decode()
-    second = client.get(reverse("privacy:benefit"), {"year": "2026"})  # a waiting page is never cached
+    client.get(reverse("privacy:benefit"), {"year": "2026"})
+    assert len(attempts) == 1  # the same waiting body, shared for a few seconds
+    with time_machine.travel(time.time() + FILLING_TTL + 1):  # kept only that long: rendered and queued again
+        second = client.get(reverse("privacy:benefit"), {"year": "2026"})
     assert 'class="pending"' in second.content.decode() and len(attempts) == 2
 
 
@@ -157,3 +165,21 @@ def test_a_failed_read_shows_the_fallback_and_is_tried_again_later(customer, sim
     benefit_history.cache.delete(benefit_history._key(customer.pk, 7001))  # what its expiry does
     assert 7001 in histories(customer, [7001]).items
 
+
+
+def test_the_benefit_body_is_kept_with_month_snapshots_only(login, hr, customer, monkeypatch):
+    """No year snapshot (the usual case mid-year): the months' generation alone keys the body."""
+    from privacy.reports.views import benefit as view
+
+    month_snapshot(customer, 1, [driver_row(ocean_id=7001, private_m=1000, pro_m=9000)])
+    fleet_get(customer), histories(customer, [7001])  # read by an earlier page (a new read gives a new key)
+    computed = []
+    real = view.benefit_page
+    monkeypatch.setattr(view, "benefit_page", lambda *a, **kw: computed.append(1) or real(*a, **kw))
+    client = login(hr)
+    first = client.get(reverse("privacy:benefit"), {"year": "2026"}).content.decode()
+    second = client.get(reverse("privacy:benefit"), {"year": "2026"}).content.decode()
+    assert "DUPONT Jean" in first and "DUPONT Jean" in second and len(computed) == 1
+    month_snapshot(customer, 2, [driver_row(ocean_id=7001, private_m=2000, pro_m=8000)])  # a new month stored
+    client.get(reverse("privacy:benefit"), {"year": "2026"})
+    assert len(computed) == 2

@@ -101,14 +101,18 @@ def normalised_query(params) -> str:
     return urlencode(sorted((key, value) for key in params for value in params.getlist(key)))
 
 
-def page_key(page: str, state: PageState, request, customer: Customer, *extra: object) -> str | None:
-    """Cache key of a page body, or None when there is no snapshot to show (nothing worth caching)."""
-    if state.snapshot is None:
+def page_key(page: str, state: PageState, request, customer: Customer, *extra: object,
+             any_snapshot: bool = False) -> str | None:
+    """Cache key of a page body, or None when there is no snapshot to show (nothing worth caching).
+    ``any_snapshot``: the page reads the customer's other snapshots too (the benefit page reads the year's
+    months), so the generation alone decides, even without a snapshot of the period itself."""
+    if state.snapshot is None and not (any_snapshot and state.generation != "0.0"):
         return None
-    parts = (page, state.snapshot.pk, state.generation, viewer_scope(request.user, customer), get_language(),
+    snapshot_id = state.snapshot.pk if state.snapshot is not None else 0
+    parts = (page, snapshot_id, state.generation, viewer_scope(request.user, customer), get_language(),
              normalised_query(request.GET), *extra)
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:40]
-    return f"privacy:v1:report-page:{state.snapshot.pk}:{digest}"
+    return f"privacy:v1:report-page:{snapshot_id}:{digest}"
 
 
 def viewer_key(key: str | None, request, state: PageState) -> str | None:
@@ -176,9 +180,13 @@ def store_page(key: str | None, response) -> None:
         _recent.put(key, response.content)
 
 
-class Uncached(str):
-    """What a render returns when its page is still filling in (e.g. assignment histories being read):
-    shown, never kept, so the next view renders again."""
+FILLING_TTL = 3  # seconds: the polling interval of a page still filling in
+
+
+class Filling(str):
+    """What a render returns when its page is still filling in (assignment histories being read): kept only
+    ``FILLING_TTL`` seconds in the shared cache (the many viewers of a big fleet's page share one render),
+    never in the process's memory, so the page is rendered again as the data arrives."""
 
 
 def cached_html(key: str | None, render) -> SafeString:
@@ -191,22 +199,29 @@ def cached_fragments(key: str | None, renders: dict) -> dict[str, SafeString]:
     keys = {name: f"{key}:{name}" for name in renders} if key is not None else {}
     found = {k: html for k in keys.values() if (html := _recent.get(k)) is not None}
     if len(found) < len(keys):
-        found.update(cache.get_many([k for k in keys.values() if k not in found]))
-        for k, html in found.items():
-            _recent.put(k, html)
-    out, missing = {}, {}
+        wanted = [k for k in keys.values() if k not in found]
+        got = cache.get_many(wanted + [f"{k}:filling" for k in wanted])
+        for k in wanted:
+            if k in got:
+                found[k] = got[k]
+                _recent.put(k, got[k])
+            elif f"{k}:filling" in got:
+                found[k] = got[f"{k}:filling"]
+    out, missing, filling = {}, {}, {}
     for name, render in renders.items():
         html = found.get(keys.get(name, ""))
         if html is None:
             rendered = render()
             html = str(rendered)
-            if key is not None and not isinstance(rendered, Uncached):
-                missing[keys[name]] = html
+            if key is not None:
+                (filling if isinstance(rendered, Filling) else missing)[keys[name]] = html
         out[name] = mark_safe(html)  # noqa: S308 - HTML rendered by our templates, stored as is
     if missing:
         cache.set_many(missing, PAGE_TTL)
         for k, html in missing.items():
             _recent.put(k, html)
+    if filling:
+        cache.set_many({f"{k}:filling": html for k, html in filling.items()}, FILLING_TTL)
     return out
 
 

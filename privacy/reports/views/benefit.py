@@ -24,7 +24,7 @@ from privacy.reports.models import VehicleCost
 from privacy.reports.services.benefit import benefit_lines, benefit_page, pending_count, regimes_used
 from privacy.reports.services.benefit_data import stored_months
 from privacy.reports.services.benefit_history import histories_version
-from privacy.reports.services.cache import Uncached, cached_html, costs_version, page_key, page_state
+from privacy.reports.services.cache import Filling, cached_html, costs_version, page_key, page_state
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
 from privacy.services.audit import audit_record
@@ -57,11 +57,11 @@ def benefit(request):
            "months_missing": _months_to_load(stored, year, today)}
     # Cached body (perf16): keyed on the year's snapshot and the customer's snapshot generation (the month
     # snapshots), the vehicle costs, the fleet, the assignment histories read (a body still waiting for
-    # some is never kept) and the day (coverage).
+    # some is kept only a few seconds) and the day (coverage).
     state = page_state(customer, Period.year(year))
     fleet = fleet_version(customer)
     key = page_key("benefit", state, request, customer, costs_version(customer), fleet,
-                   histories_version(customer), today) if fleet else None
+                   histories_version(customer), today, any_snapshot=True) if fleet else None
 
     def body() -> str:  # only on a cache miss
         page, data, warning = benefit_page(customer, year, today=today, number=request.GET.get("page"))
@@ -70,7 +70,7 @@ def benefit(request):
         html = render_to_string("privacy/partials/_benefit_body.html", {
             **ctx, "lines": page.object_list, "page": page, "data": data, "warning": warning, "pending": pending,
             "rates": [regime_rates(r) for r in regimes] + [actual_rates()]}, request=request)
-        return Uncached(html) if pending else html
+        return Filling(html) if pending else html
 
     ctx["benefit_body"] = cached_html(key, body)
     return render(request, "privacy/reports/benefit.html", ctx)

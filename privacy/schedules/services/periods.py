@@ -87,6 +87,12 @@ def periods_cached(customer: Customer, driver_id: int) -> list[Period] | None:
     return _from_cache(data) if data is not None else None
 
 
+def periods_cached_many(customer: Customer, driver_ids: list[int]) -> dict[int, list[Period]]:
+    """The cached lists of many drivers in one cache round trip (those not cached are left out)."""
+    keys = {_key(customer, d): d for d in driver_ids}
+    return {keys[k]: _from_cache(data) for k, data in cache.get_many(list(keys)).items()}
+
+
 def periods_list(customer: Customer, driver_id: int, *, fresh: bool = False) -> list[Period]:
     """Past, current and future periods sorted by start: one exceptional GET, or none when cached."""
     key = _key(customer, driver_id)

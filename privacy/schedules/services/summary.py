@@ -1,6 +1,6 @@
 """The one-line schedule summary and next exceptional period shown per row of the drivers list.
 
-Built from the per-driver caches of ``schedules`` and ``periods``: ``cached_row_summary`` never
+Built from the per-driver caches of ``schedules`` and ``periods``: ``cached_row_summaries`` never
 calls Ocean (the list page renders rows it has and lazy-loads the others), ``row_summary`` reads
 what is missing (at most one recurring and one exceptional GET for that driver).
 """
@@ -23,13 +23,12 @@ def _summary(schedule: weekly.DriverSchedule, driver_periods: list[periods.Perio
     }
 
 
-def cached_row_summary(customer: Customer, driver_id: int) -> dict | None:
-    """The row's summary when both reads are cached, else None (no upstream call here)."""
-    schedule = weekly.schedule_cached(customer, driver_id)
-    driver_periods = periods.periods_cached(customer, driver_id)
-    if schedule is None or driver_periods is None:
-        return None
-    return _summary(schedule, driver_periods)
+def cached_row_summaries(customer: Customer, driver_ids: list[int]) -> dict[int, dict | None]:
+    """Each row's summary when both its reads are cached, else None (no upstream call here); a page of
+    drivers in two cache round trips, not two per row."""
+    schedules = weekly.schedules_cached(customer, driver_ids)
+    lists = periods.periods_cached_many(customer, driver_ids)
+    return {d: _summary(schedules[d], lists[d]) if d in schedules and d in lists else None for d in driver_ids}
 
 
 def row_summary(customer: Customer, driver_id: int) -> dict:

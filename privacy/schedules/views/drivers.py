@@ -23,7 +23,7 @@ from privacy.access import current_customer, role_required
 from privacy.models import Role
 from privacy.schedules.forms import CellsField, ScheduleForm, week_to_cells
 from privacy.schedules.services.periods import periods_list
-from privacy.schedules.services.summary import cached_row_summary, row_summary
+from privacy.schedules.services.summary import cached_row_summaries, row_summary
 from privacy.schedules.services.weekly import (
     ScheduleError,
     schedule_read,
@@ -88,6 +88,7 @@ def drivers(request):
     params = request.GET.copy()
     params.pop("page", None)
     entity_ids = {d.entity_id for d in visible}
+    summaries = cached_row_summaries(customer, [d.ocean_id for d in page])
     context.update(
         {
             "page": page,
@@ -95,7 +96,7 @@ def drivers(request):
             "entity": entity,
             "sort": sort,
             "synced_at": datetime.fromisoformat(fleet.synced_at) if fleet.synced_at else None,
-            "rows": [{"driver": d, "summary": cached_row_summary(customer, d.ocean_id)} for d in page],
+            "rows": [{"driver": d, "summary": summaries[d.ocean_id]} for d in page],
             "entities": sorted(
                 ((k, v) for k, v in fleet.entities.items() if k in entity_ids), key=lambda kv: kv[1]
             ),

@@ -318,9 +318,8 @@ def vehicle_steps_page(*, viewer: User, customer: Customer, vehicle: FleetVehicl
 
 def fleet_vehicles_visible(user: User, customer: Customer) -> list[FleetVehicle]:
     """Vehicles whose trips ``user`` may open, sorted by plate."""
-    vehicles = fleet_get(customer).vehicles.values()
-    return sorted((v for v in vehicles if access.can_view_vehicle(user, customer, v.entity_id)),
-                  key=lambda v: v.plate)
+    vehicles = access.vehicles_visible(user, customer, fleet_get(customer).vehicles.values())
+    return sorted(vehicles, key=lambda v: v.plate)
 
 
 def find_driver_step(*, viewer: User, customer: Customer, driver: FleetDriver, day: date, vehicle_id: int,
