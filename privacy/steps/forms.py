@@ -107,7 +107,8 @@ class HistoryFilterForm(forms.Form):
     def __init__(self, *args, statuses, drivers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All"))] + list(statuses)
-        self.fields["driver"].choices = [("", _("All"))] + [(d.ocean_id, d.full_name) for d in drivers]
+        named = [("", _("All"))] + [(d.ocean_id, d.full_name) for d in drivers]
+        self.fields["driver"].choices = lambda: named  # a callable: not normalised one by one (LongSelect)
 
 
 class TripsLookupForm(forms.Form):
@@ -118,6 +119,7 @@ class TripsLookupForm(forms.Form):
 
     def __init__(self, *args, drivers, vehicles, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["driver"].choices = [("", "—")] + [(d.ocean_id, d.full_name) for d in drivers]
-        labels = [(v.id, f"{v.plate} {v.label}".strip()) for v in vehicles]
-        self.fields["vehicle"].choices = [("", "—"), *labels]
+        named = [("", "—")] + [(d.ocean_id, d.full_name) for d in drivers]
+        labels = [("", "—")] + [(v.id, f"{v.plate} {v.label}".strip()) for v in vehicles]
+        self.fields["driver"].choices = lambda: named  # callables: not normalised one by one (LongSelect)
+        self.fields["vehicle"].choices = lambda: labels

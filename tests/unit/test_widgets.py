@@ -53,3 +53,15 @@ def test_grouped_choices_fall_back_to_djangos_rendering():
     grouped = [("Lyon", [(1, "A"), (2, "B")]), ("Paris", [(3, "C")])]
     widget = LongSelect(choices=grouped)
     assert squashed(widget.render("v", 2)) == squashed(forms.Select(choices=grouped).render("v", 2))
+
+
+def test_callable_choices_render_and_validate_the_same():
+    class LookupForm(forms.Form):
+        driver = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=LongSelect,
+                                        choices=lambda: CHOICES)
+
+    bound = LookupForm(data={"driver": "7002"})
+    assert bound.is_valid() and bound.cleaned_data["driver"] == 7002
+    django = form(forms.Select, data={"driver": "7002"})
+    assert squashed(bound["driver"])[1:] == squashed(django["driver"])[1:]  # the same options, 7002 selected
+    assert not LookupForm(data={"driver": "9999"}).is_valid()
