@@ -68,6 +68,11 @@ def texts() -> dict[str, str]:
     return _texts(get_language())
 
 
+@lru_cache(maxsize=512)
+def _translation(language: str | None, msgid: str) -> str:  # noqa: ARG001 - the cache key
+    return gettext(msgid)
+
+
 def _value(value) -> str:
     """A value inside a sentence, as ``{% blocktranslate %}`` renders it: local time, localized, escaped."""
     return conditional_escape(localize(template_localtime(value)))
@@ -75,7 +80,22 @@ def _value(value) -> str:
 
 def sentence(msgid: str, **values) -> str:
     """``{% blocktranslate with k=v %}``: the translation as is, the values escaped."""
-    return mark_safe(gettext(msgid) % {k: _value(v) for k, v in values.items()})  # noqa: S308 - values escaped
+    return mark_safe(_translation(get_language(), msgid) % {k: _value(v) for k, v in values.items()})  # noqa: S308 - values escaped
+
+
+def day_view(group) -> dict:
+    """What _steps_table.html shows of a day (``DayGroup``) besides its rows."""
+    day, n = group.day, len(group.rows)
+    view = {"ymd": f"{day:%Y%m%d}", "iso": day.isoformat(), "title": date_format(day, "l j F Y")}
+    if n:
+        view["summary"] = mark_safe(ngettext(  # noqa: S308 - values escaped
+            "%(n)s trip, %(km)s km (%(pkm)s km private)", "%(n)s trips, %(km)s km (%(pkm)s km private)", n,
+        ) % {"n": _value(n), "km": _value(floatformat(group.distance_km, "1")),
+             "pkm": _value(floatformat(group.private_km, "1"))})
+        view["caption"] = sentence("Trips of %(day)s", day=date_format(day, "l j F"))
+        view["check"] = sentence('This day is correct<span class="visually-hidden"> (%(day)s)</span>',
+                                 day=date_format(day, "l j"))
+    return view
 
 
 def _local(value: datetime | None, tz) -> datetime | None:
