@@ -21,7 +21,7 @@ from privacy.models import Customer
 from privacy.ocean import OceanError
 from privacy.services.ocean import ocean_client
 from privacy.services.private_hours import private_hours_generation
-from privacy.steps.services.explain import Explanation, explain
+from privacy.steps.services.explain import Explanation, explain, grid_at
 from privacy.week import DAYS, WeeklySchedule, WeekValidationError
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class PrivacyCalendar:
                 private += int((o_hi - o_lo).total_seconds() // 60)
                 next_rest += [seg for seg in ((lo, o_lo), (o_hi, hi)) if seg[0] < seg[1]]
             rest = next_rest
-        grid = WeeklySchedule.from_entries(self.entries, at=start)
+        grid = grid_at(self.entries, start)
         for lo, hi in rest:
             private += _grid_minutes(grid, lo, hi, tz)
         private = min(private, total)

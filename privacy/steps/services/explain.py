@@ -37,6 +37,24 @@ class Explanation:
     has_version: bool  # False: no private hour at all in force at the start
 
 
+_GRIDS: dict[tuple, WeeklySchedule] = {}  # by the active slots' signatures: a week's trips share one or two
+_GRIDS_MAX = 256
+
+
+def grid_at(entries, at: datetime) -> WeeklySchedule:
+    """``WeeklySchedule.from_entries(entries, at=at)``, built once per set of slots in force (the grid is
+    immutable and depends on nothing else): a week of trips classified and explained built it twice a trip."""
+    active = tuple(e for e in entries if e.type == PRIVATE_SLOT and e.is_active(at))
+    key = tuple(e.signature for e in active)
+    grid = _GRIDS.get(key)
+    if grid is None:
+        grid = WeeklySchedule.from_entries(active, at=at)
+        if len(_GRIDS) >= _GRIDS_MAX:
+            _GRIDS.clear()
+        _GRIDS[key] = grid
+    return grid
+
+
 def grid_pieces(grid: WeeklySchedule, lo: datetime, hi: datetime) -> list[tuple[datetime, datetime, bool]]:
     """[lo, hi) (local, aware) cut where the grid's private slots begin and end: (start, end, private)."""
     cuts = {lo, hi}
@@ -85,7 +103,7 @@ def explain(entries, periods, labels, start: datetime, end: datetime, tz) -> Exp
             segments.append(Segment(o_lo.astimezone(tz), o_hi.astimezone(tz), True, PERIOD, label))
             next_rest += [seg for seg in ((lo, o_lo), (o_hi, hi)) if seg[0] < seg[1]]
         rest = next_rest
-    grid = WeeklySchedule.from_entries(entries, at=start)
+    grid = grid_at(entries, start)
     for lo, hi in rest:
         for a, b, private in grid_pieces(grid, lo.astimezone(tz), hi.astimezone(tz)):
             segments.append(Segment(a, b, private, GRID if private else OUTSIDE))
