@@ -138,7 +138,7 @@ def main() -> None:
     driver = User.objects.create_user("bench-driver", role=Role.DRIVER, customer=customer,
                                       ocean_individu_id=7001, matricule="M0001")
     browser = Browser(session_cookie(driver))
-    refill = 1.2  # seconds: the rate limiter's bucket (burst = rate by default) fills again
+    refill = 1.2  # seconds: the rate limiter's bucket (OCEAN_BURST, 20) takes back the twelve a week used
     with SimProcess(args.sim_port) if args.sim_port else SimServer() as sim:
         settings.OCEAN_BASE_URL = sim.base_url
         ocean_clients_reset()
@@ -174,7 +174,7 @@ def main() -> None:
     unit = times["one round trip"]
     where = f"own process on port {args.sim_port}" if args.sim_port else "in this process"
     print(f"simulator ({where}) latency {args.latency_ms} ms; {args.rounds} rounds; "
-          f"rate limit {settings.OCEAN_MAX_RPS}/s "
+          f"rate limit {settings.OCEAN_MAX_RPS}/s, burst {settings.OCEAN_BURST:g} "
           f"(as configured); workers {settings.STEPS_FETCH_WORKERS}\n")
     print("| scenario | upstream requests | ms, median (min–max) | ratio to one round trip (same round) | goal |")
     print("|---|---|---|---|---|")

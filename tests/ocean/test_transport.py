@@ -407,3 +407,19 @@ def test_a_second_401_carries_the_401_status(make, rsps, login_ok):
     with pytest.raises(OceanAuthError) as err:
         make().call("GET", "mobility/v1/entities", idempotent=True)
     assert err.value.status == 401
+
+
+def test_the_environments_proxy_and_ca_bundle_are_read_once_and_still_apply(monkeypatch):
+    """requests scans the environment on every call unless told not to; the client reads it once instead."""
+    from privacy.ocean.http import _session
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/company-ca.pem")
+    session = _session("https://ocean.example/ocean/restapi")
+    assert session.proxies.get("https") == "http://proxy.example:3128" and not session.trust_env
+    assert session.verify == "/etc/ssl/company-ca.pem"
+    assert _session("https://internal.example/ocean/restapi").proxies == {}  # NO_PROXY honoured
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    assert _session("https://ocean.example/ocean/restapi").verify is True
