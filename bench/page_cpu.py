@@ -84,7 +84,8 @@ def main() -> int:
                 wall.append((time.perf_counter() - w0) * 1000)
             cpu_all.append(statistics.median(cpu))
             print(f"| {page} | {statistics.median(cpu):.1f} | {statistics.median(wall):.1f} |")
-        print(f"page CPU, slowest of the load test's pages: {max(cpu_all):.1f} ms, median {statistics.median(cpu_all):.1f} ms")
+        print(f"page CPU, slowest of the load test's pages: {max(cpu_all):.1f} ms, "
+              f"median {statistics.median(cpu_all):.1f} ms")
     finally:
         sim.terminate()
         sim.wait(timeout=10)
