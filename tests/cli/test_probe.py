@@ -57,7 +57,17 @@ def probe(ocean, sim, settings, tmp_path):
     return probe_exit
 
 
-def test_against_the_default_simulator_everything_matches(probe, sim, tmp_path):
+@pytest.fixture
+def midday():
+    """A fixed Monday afternoon, ticking: the probe's zone question compares the latest trip in ficheJour and in
+    positions/search, and on some days the simulator's two answers disagree (seen with the clock on 2026-11-25
+    and 2026-12-01: an open simulator defect, see the closing note of issue 16). Pinned, the test no longer
+    depends on today's date."""
+    with time_machine.travel(datetime(2026, 11, 30, 13, tzinfo=UTC), tick=True):
+        yield
+
+
+def test_against_the_default_simulator_everything_matches(midday, probe, sim, tmp_path):
     code, result, err = probe("--write-driver", 7001)
     assert code == 0, err
     questions = result["questions"]

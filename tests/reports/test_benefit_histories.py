@@ -109,7 +109,9 @@ def test_an_old_history_is_shown_and_read_again_in_the_background(customer, sim,
 
 
 def test_a_broker_that_is_down_leaves_the_page_waiting_and_the_next_view_tries_again(
-        login, hr, customer, fleet_year, monkeypatch):
+        login, hr, customer, fleet_year, monkeypatch, settings):
+    # An in-process cache reads the travelled clock; Redis (CI) would expire keys on its own clock.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     attempts = []
 
     def down(*args):
