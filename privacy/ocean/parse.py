@@ -9,6 +9,8 @@ import re
 from datetime import date
 from typing import Any
 
+import orjson
+
 from .dates import parse_local_date_time, parse_ocean_time
 from .errors import OceanRejected
 from .types import (
@@ -251,9 +253,23 @@ def step(item: dict, vehicle_id: int | None, tz_name: str) -> Step:
     )
 
 
+_HUGE_NUMBER = re.compile(rb"\d{20}")
+
+
 def decode(content: bytes) -> Any:
-    """Body → JSON value; empty → None; non-JSON → the stripped text."""
-    text = content.decode("utf-8", "replace").strip() if content else ""
+    """Body → JSON value; empty → None; non-JSON → the stripped text.
+
+    orjson first: a week's ``ficheJour`` days are parsed ≈ 4× faster than by ``json`` (bench/steps_week.py).
+    What orjson refuses and ``json`` takes (NaN, invalid UTF-8 replaced) still goes through ``json``, and so does
+    a body with a 20-digit number: orjson would turn an integer beyond 64 bits into an inexact float."""
+    if not content:
+        return None
+    if not _HUGE_NUMBER.search(content):
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass
+    text = content.decode("utf-8", "replace").strip()
     if not text:
         return None
     try:

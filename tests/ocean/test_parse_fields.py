@@ -166,6 +166,17 @@ def test_decode():
     assert p.decode(b"caf\xe9") == "caf\ufffd"  # not UTF-8: replaced, never an exception
 
 
+def test_decode_keeps_what_the_standard_parser_kept():
+    """The fast parser (orjson) must not change an answer: what it refuses or would alter goes through json."""
+    assert p.decode(b'[{"id": 123456789012345678901234567890}]') == [{"id": 123456789012345678901234567890}]
+    assert p.decode(b'{"id": 9223372036854775807, "v": 1.5}') == {"id": 9223372036854775807, "v": 1.5}
+    nan = p.decode(b'{"vitesse": NaN}')["vitesse"]
+    assert nan != nan  # json reads NaN; orjson refuses it
+    assert p.decode('{"nom": "Hélène"}'.encode()) == {"nom": "Hélène"}
+    assert p.decode(b'{"nom": "H\xe9l\xe8ne"}') == {"nom": "H\ufffdl\ufffdne"}  # Latin-1 bytes: replaced
+    assert p.decode(b"\xef\xbb\xbf[1]") == "\ufeff[1]"  # a BOM is not JSON, as before: the text
+
+
 @pytest.mark.parametrize("body", [5, 0, {"a": False, "b": False}, {"ok": 0}, [False, False], "no"])
 def test_more_success_bodies(body):
     assert p.is_refusal(body) is False
