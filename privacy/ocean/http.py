@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
 from .errors import OceanAuthError, OceanRejected, OceanUnavailable
@@ -47,11 +48,20 @@ def _not_sent(exc: Exception) -> bool:
     return isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError)
 
 
+POOL_SIZE = 32  # connections kept open to Océan per process: above a burst (OCEAN_BURST, 20 by default)
+
+
 def _session(base_url: str) -> requests.Session:
     """A session that reads the environment's proxy settings (``HTTPS_PROXY``, ``NO_PROXY``…) once: by default
     requests scans the whole environment and ``~/.netrc`` on every call (≈ 1 ms each, a tenth of a cold week's
     own work, issue 16). The token is sent in a header, so ``.netrc`` credentials never applied."""
     session = requests.Session()
+    # One session serves every thread of the process: a pool the size of urllib3's default (10) dropped and
+    # reopened connections while a week's 12 reads (or several pages' bursts) were in flight — a new TCP and
+    # TLS handshake with Océan for each one beyond ten.
+    adapter = HTTPAdapter(pool_maxsize=POOL_SIZE)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
     session.proxies.update(requests.utils.get_environ_proxies(base_url))
     # what requests would take from the environment on each call: a company CA bundle
     session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True

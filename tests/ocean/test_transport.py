@@ -423,3 +423,46 @@ def test_the_environments_proxy_and_ca_bundle_are_read_once_and_still_apply(monk
     monkeypatch.delenv("REQUESTS_CA_BUNDLE")
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     assert _session("https://ocean.example/ocean/restapi").verify is True
+
+
+def test_concurrent_reads_keep_their_connections_to_ocean():
+    """A week's 12 reads leave at once from one process's session: the second wave must reuse the first's
+    connections (urllib3's default pool of 10 dropped the rest, each re-opened with a new handshake)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from privacy.ocean.http import _session
+
+    opened = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive
+
+        def setup(self):
+            opened.append(1)
+            super().setup()
+
+        def do_GET(self):  # noqa: N802 - http.server's name
+            time.sleep(0.1)  # all the wave's requests are in flight together
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"[]")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/ocean/restapi"
+    session = _session(url)
+    try:
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            for _wave in range(2):
+                assert all(r.status_code == 200 for r in pool.map(lambda _: session.get(url + "/x"), range(16)))
+    finally:
+        server.shutdown()
+        session.close()
+    assert len(opened) == 16  # the second wave opened none
