@@ -15,4 +15,5 @@ USER portal
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
   CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz?scope=local', timeout=4).status != 200)"
-CMD ["gunicorn", "ocean_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4", "--access-logfile", "-"]
+# Processes and threads: ocean_portal/gunicorn_conf.py (2 × cores + 1 × 8 threads; WEB_CONCURRENCY / WEB_THREADS override).
+CMD ["gunicorn", "-c", "python:ocean_portal.gunicorn_conf", "ocean_portal.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

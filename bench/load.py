@@ -8,8 +8,8 @@ Starts everything itself on loopback (free ports, or ``--ports N``: simulator N,
 the end: the simulator (``python -m ocean_sim --drivers N``, ``OCEAN_SIM_FAULTS={"latency_ms": N}``), a fresh
 PostgreSQL database (``--database``, ``manage.py migrate``), Redis DBs (``--redis-dbs`` broker,cache,rate
 limiter — one number for all three when only one is free; flushed first),
-gunicorn (2 workers × 8 threads by default: pages waiting for Ocean hold a thread each; the Dockerfile's 3 × 4
-measured 28 views/s against 38 — ``--workers``/``--threads`` to compare) and a Celery worker. Demo data:
+gunicorn with the deployed settings (``ocean_portal/gunicorn_conf.py``: 2 × cores + 1 processes × 8 threads;
+``--workers``/``--threads`` to compare) and a Celery worker. Demo data:
 the customer, 5 managers, 20 drivers linked to the simulator's 7001–7020 (one account per Ocean driver: the
 portal allows no more) and 3 HR users, plus one report refresh so HR pages have data. Then ``--users``
 threads (20 % managers, 60 % drivers, 20 % HR), each with its own ``requests.Session`` logged in through
@@ -21,6 +21,7 @@ view (from the simulator's ``/__sim__/stats``).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -31,7 +32,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -79,6 +80,14 @@ def wait_http(url: str, seconds: float = 30) -> None:
         except requests.RequestException:
             time.sleep(0.3)
     raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def deployed_gunicorn():
+    """ocean_portal/gunicorn_conf.py on its own (importing the package would configure Celery and Django)."""
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "ocean_portal" / "gunicorn_conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def prepare_database(name: str, redis_dbs: dict[str, str]) -> None:
@@ -166,13 +175,15 @@ def run_users(base: str, users: int, duration: float, seed: int):
     samples: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     ocean_errors: dict[str, int] = defaultdict(int)
+    reasons: Counter[str] = Counter()
     lock = threading.Lock()
 
-    def stats(page, seconds, status, ocean_error, _failure):
+    def stats(page, seconds, status, ocean_error, failure):
         with lock:
             samples[page].append(seconds)
             if status == 0 or status >= 400:
                 errors[page] += 1
+                reasons[f"{page}: {failure or f'HTTP {status}'}"[:160]] += 1
             if ocean_error:
                 ocean_errors[page] += 1
 
@@ -202,7 +213,7 @@ def run_users(base: str, users: int, duration: float, seed: int):
         t.start()
     for t in threads:
         t.join(timeout=duration + 60)
-    return samples, errors, ocean_errors, time.monotonic() - started
+    return samples, errors, ocean_errors, reasons, time.monotonic() - started
 
 
 def pct(values: list[float], q: float) -> float:
@@ -222,8 +233,8 @@ def main() -> int:
     parser.add_argument("--redis-dbs", default=",".join(REDIS_DBS.values()),
                         help="broker,cache,rate-limiter Redis DB numbers, or one for all three")
     parser.add_argument("--ports", type=int, default=0, help="simulator port (web: the next one); default free")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn process")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn processes (default: the deployed ones)")
+    parser.add_argument("--threads", type=int, default=0, help="threads per gunicorn process (default: deployed)")
     args = parser.parse_args()
 
     numbers = args.redis_dbs.split(",")
@@ -250,15 +261,17 @@ def main() -> int:
         subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
         subprocess.run([PY, "manage.py", "shell", "-c", SETUP.format(password=PASSWORD)], cwd=ROOT, env=env,
                        check=True)
-        start("web", [str(ROOT / ".venv/bin/gunicorn"), "ocean_portal.wsgi", "--bind", f"127.0.0.1:{web_port}",
-                      "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "60"])
+        sizing = [*(["--workers", str(args.workers)] if args.workers else []),
+                  *(["--threads", str(args.threads)] if args.threads else [])]
+        start("web", [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:ocean_portal.gunicorn_conf", "ocean_portal.wsgi",
+                      "--bind", f"127.0.0.1:{web_port}", *sizing])
         start("worker", [str(ROOT / ".venv/bin/celery"), "-A", "ocean_portal", "worker", "--concurrency", "2",
                          "--loglevel", "WARNING"])
         base = f"http://127.0.0.1:{web_port}"
         wait_http(base + "/accounts/login/")
         sim = f"http://127.0.0.1:{sim_port}/__sim__/stats"
         before = requests.get(sim, timeout=5).json()
-        samples, errors, ocean_errors, seconds = run_users(base, args.users, args.duration, args.seed)
+        samples, errors, ocean_errors, reasons, seconds = run_users(base, args.users, args.duration, args.seed)
         after = requests.get(sim, timeout=5).json()
     finally:
         for proc in reversed(procs):
@@ -269,11 +282,13 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
+    deployed = deployed_gunicorn()
+    workers, threads = args.workers or deployed.workers, args.threads or deployed.threads
     views = sum(len(v) for v in samples.values())
     upstream = after["total"] - before["total"]
     by_endpoint = {k: after["by_endpoint"].get(k, 0) - before["by_endpoint"].get(k, 0) for k in after["by_endpoint"]}
     print(f"### Load: {args.users} users, {args.duration:.0f} s, simulator latency {args.latency_ms} ms, "
-          f"OCEAN_MAX_RPS {args.max_rps:g}, gunicorn {args.workers} × {args.threads} threads\n")
+          f"OCEAN_MAX_RPS {args.max_rps:g}, gunicorn {workers} × {threads} threads\n")
     print("| page | views | p50 ms | p95 ms | errors | showing an Ocean error |\n|---|---|---|---|---|---|")
     for page in sorted(samples):
         v = samples[page]
@@ -281,6 +296,8 @@ def main() -> int:
               f"{ocean_errors[page]} |")
     print(f"\n- page views: {views} in {seconds:.1f} s = {views / seconds:.1f} views/s; "
           f"errors: {sum(errors.values())}")
+    for reason, count in reasons.most_common(5):
+        print(f"  - error × {count}: {reason}")
     print(f"- upstream requests: {upstream} = {upstream / max(views, 1):.2f} per page view; "
           f"max upstream concurrency {after['max_concurrency']}")
     print("- by endpoint: " + ", ".join(f"{k} {n}" for k, n in sorted(by_endpoint.items(), key=lambda kv: -kv[1]) if n))

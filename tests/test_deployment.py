@@ -57,3 +57,35 @@ def test_every_french_message_is_translated():
 def test_the_procfile_starts_web_worker_beat_and_the_simulator():
     names = {line.split(":", 1)[0] for line in (ROOT / "Procfile").read_text().splitlines() if line.strip()}
     assert names == {"sim", "web", "worker", "beat"}
+
+
+def gunicorn_settings(monkeypatch, cpus: int, **environ):
+    import importlib.util
+    import multiprocessing
+
+    for name in ("WEB_CONCURRENCY", "WEB_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(multiprocessing, "cpu_count", lambda: cpus)
+    spec = importlib.util.spec_from_file_location("conf", ROOT / "ocean_portal" / "gunicorn_conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gunicorn_runs_two_processes_per_core_plus_one_unless_told(monkeypatch):
+    conf = gunicorn_settings(monkeypatch, 2)
+    assert (conf.workers, conf.threads, conf.worker_class) == (5, 8, "gthread")
+    assert gunicorn_settings(monkeypatch, 4).workers == 9
+    told = gunicorn_settings(monkeypatch, 4, WEB_CONCURRENCY="3", WEB_THREADS="12")
+    assert (told.workers, told.threads) == (3, 12)
+
+
+def test_every_gunicorn_start_reads_the_shared_settings():
+    """The image, `make run` and the load test run gunicorn the same way (bench/README.md, "The load test")."""
+    conf = "python:ocean_portal.gunicorn_conf"
+    assert conf in (ROOT / "Dockerfile").read_text()
+    web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    assert conf in web and "--workers" not in web and "--threads" not in web
+    assert conf in (ROOT / "bench" / "load.py").read_text()
