@@ -5,7 +5,8 @@ Runs against the database and Redis a ``bench/load.py`` run leaves behind (its d
 with the simulator at 1,000 drivers started here. Each page is requested 3 times to warm the caches, then 15
 times; prints the median CPU and wall time (Django's test client, no test instrumentation).
 
-    .venv/bin/python bench/page_cpu.py --database lead_load --redis-dbs 10,11,12 [--sim-port 8750] [--profile PAGE]
+    .venv/bin/python bench/page_cpu.py --database lead_load --redis-dbs 10,11,12 [--sim-port 8750]
+        [--profile PAGE [--sort tottime]]
 """
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ def main() -> int:
     parser.add_argument("--database", required=True, help="the PostgreSQL database a bench/load.py run left")
     parser.add_argument("--redis-dbs", required=True, help="broker,cache,rate-limiter Redis DB numbers")
     parser.add_argument("--sim-port", type=int, default=8750)
-    parser.add_argument("--profile", metavar="PAGE", help="also print cProfile's top 40 (cumulative) for PAGE")
+    parser.add_argument("--profile", metavar="PAGE", help="also print cProfile's top 40 for PAGE (on stderr)")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime…")
     args = parser.parse_args()
     broker, cache_db, limiter = args.redis_dbs.split(",")
     os.environ.update({
@@ -89,7 +91,7 @@ def main() -> int:
             if page == args.profile:
                 profiled = cProfile.Profile()
                 profiled.runcall(lambda: [client.get(url, **headers) for _ in range(15)])  # noqa: B023
-                pstats.Stats(profiled, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+                pstats.Stats(profiled, stream=sys.stderr).sort_stats(args.sort).print_stats(40)
             print(f"| {page} | {statistics.median(cpu):.1f} | {statistics.median(wall):.1f} |")
         print(f"page CPU, slowest of the load test's pages: {max(cpu_all):.1f} ms, "
               f"median {statistics.median(cpu_all):.1f} ms")
