@@ -139,7 +139,7 @@ def redis_db(url: str, db: int) -> str:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ocean_portal.redis_cache.RedisCache",  # one client per pool (see there)
             "LOCATION": redis_db(REDIS_URL, env.int("REDIS_CACHE_DB", default=2)),
             "KEY_PREFIX": "portal",
         }
