@@ -9,13 +9,13 @@ the end: the simulator (``python -m ocean_sim --drivers N``, ``OCEAN_SIM_FAULTS=
 PostgreSQL database (``--database``, ``manage.py migrate``), Redis DBs (``--redis-dbs`` broker,cache,rate
 limiter — one number for all three when only one is free; flushed first),
 gunicorn with the deployed settings (``ocean_portal/gunicorn_conf.py``: 2 × cores + 1 processes × 8 threads;
-``--workers``/``--threads`` to compare) and a Celery worker. Demo data:
-the customer, 5 managers, 20 drivers linked to the simulator's 7001–7020 (one account per Ocean driver: the
-portal allows no more) and 3 HR users, plus one report refresh so HR pages have data. Then ``--users``
-threads (20 % managers, 60 % drivers, 20 % HR), each with its own ``requests.Session`` logged in through
-the login form, browse with 0.2–1 s of think time for ``--duration`` seconds. Prints p50/p95 per page,
-errors (HTTP ≥ 400 or no answer), pages showing an Ocean error, throughput and upstream requests per page
-view (from the simulator's ``/__sim__/stats``).
+``--workers``/``--threads`` to compare) and a Celery worker. Demo data: the customer, 5 managers, 20 drivers
+linked to the simulator's 7001–7020 (one account per Ocean driver: the portal allows no more) and 3 HR users,
+plus one report refresh of the last complete month, the one HR pages show. Then ``--users`` threads (20 %
+managers, 60 % drivers, 20 % HR), each with its own ``requests.Session`` logged in through the login form,
+browse with 0.2–1 s of think time for ``--duration`` seconds. Prints p50/p95 per page as the users saw them and
+as gunicorn measured them, errors (HTTP ≥ 400 or no answer), pages showing an Ocean error, throughput and
+upstream requests per page view (from the simulator's ``/__sim__/stats``).
 """
 
 from __future__ import annotations
@@ -59,10 +59,16 @@ for d in range(7001, 7021):
     User.objects.create_user(username=f"driver{{d}}", password=P, role=Role.DRIVER, customer=c,
                              ocean_individu_id=d, matricule=f"M{{d - 7000:04d}}")
 hr = [User.objects.create_user(username=f"hr{{i}}", password=P, role=Role.HR, customer=c) for i in range(1, 4)][0]
-refresh, _ = request_refresh(c, period_from_params({{}}, timezone.localdate()), user=hr, trigger="bench")
+refresh, _ = request_refresh(c, period_from_params({{"month": {month!r}}}, timezone.localdate()), user=hr,
+                             trigger="bench")
 if refresh is not None:
     run_refresh(refresh.pk)
 """
+
+
+def last_full_month(today: date) -> date:
+    """HR reads the last complete month: the current one is nearly empty on the 1st (a lighter page)."""
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def free_port() -> int:
@@ -153,12 +159,13 @@ class User:
             else:
                 self._record("my private hours", "GET", "/me/private-hours/")
         else:
+            month = last_full_month(date.today())
             if r < 0.6:
-                self._record("reports", "GET", "/reports/")
+                self._record("reports", "GET", f"/reports/?month={month:%Y-%m}")
             elif r < 0.8:
-                self._record("report export csv", "GET", "/reports/export/?format=csv")
+                self._record("report export csv", "GET", f"/reports/export/?format=csv&month={month:%Y-%m}")
             else:
-                self._record("benefit in kind", "GET", "/benefit/")
+                self._record("benefit in kind", "GET", f"/benefit/?year={month.year}")
 
     def _declare(self, html: str) -> None:
         forms = re.findall(r'action="(/trips/\d+/\d+/declare/)"', html)
@@ -216,6 +223,30 @@ def run_users(base: str, users: int, duration: float, seed: int):
     return samples, errors, ocean_errors, reasons, time.monotonic() - started
 
 
+PAGE_OF_PATH = [  # (method, path pattern, page) in the order tried: the pages User.step visits
+    ("GET", r"/reports/export/", "report export csv"), ("GET", r"/reports/$", "reports"),
+    ("GET", r"/benefit/$", "benefit in kind"), ("GET", r"/drivers/$", "drivers list"),
+    ("GET", r"/drivers/\d+/row/$", "driver row (htmx)"), ("GET", r"/drivers/\d+/periods/$", "driver periods"),
+    ("GET", r"/drivers/\d+/$", "driver grid"), ("GET", r"/declarations/$", "declarations queue"),
+    ("GET", r"/trips/$", "my trips"), ("POST", r"/trips/\d+/\d+/declare/$", "declare (htmx)"),
+    ("GET", r"/me/private-hours/$", "my private hours"),
+]
+
+
+def server_times(log: Path, offset: int) -> dict[str, list[float]]:
+    """Each page's time inside gunicorn (from its access log, from ``offset`` on), in seconds: what the
+    server did, without the network and the load generator's own threads."""
+    times: dict[str, list[float]] = defaultdict(list)
+    with open(log, encoding="utf-8") as lines:
+        lines.seek(offset)
+        for line in lines:
+            method, path, _status, ms = line.split()
+            page = next((p for m, pattern, p in PAGE_OF_PATH if m == method and re.match(pattern, path)), None)
+            if page is not None:
+                times[page].append(int(ms) / 1000)
+    return times
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
@@ -259,18 +290,21 @@ def main() -> int:
                       "--drivers", str(args.drivers)])
         wait_http(f"http://127.0.0.1:{sim_port}/__sim__/stats")
         subprocess.run([PY, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-        subprocess.run([PY, "manage.py", "shell", "-c", SETUP.format(password=PASSWORD)], cwd=ROOT, env=env,
+        setup = SETUP.format(password=PASSWORD, month=f"{last_full_month(date.today()):%Y-%m}")
+        subprocess.run([PY, "manage.py", "shell", "-c", setup], cwd=ROOT, env=env,
                        check=True)
         sizing = [*(["--workers", str(args.workers)] if args.workers else []),
                   *(["--threads", str(args.threads)] if args.threads else [])]
         start("web", [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:ocean_portal.gunicorn_conf", "ocean_portal.wsgi",
-                      "--bind", f"127.0.0.1:{web_port}", *sizing])
+                      "--bind", f"127.0.0.1:{web_port}", *sizing, "--access-logfile", str(var / "access.log"),
+                      "--access-logformat", "%(m)s %(U)s %(s)s %(M)s"])
         start("worker", [str(ROOT / ".venv/bin/celery"), "-A", "ocean_portal", "worker", "--concurrency", "2",
                          "--loglevel", "WARNING"])
         base = f"http://127.0.0.1:{web_port}"
         wait_http(base + "/accounts/login/")
         sim = f"http://127.0.0.1:{sim_port}/__sim__/stats"
         before = requests.get(sim, timeout=5).json()
+        started_at = (var / "access.log").stat().st_size if (var / "access.log").exists() else 0
         samples, errors, ocean_errors, reasons, seconds = run_users(base, args.users, args.duration, args.seed)
         after = requests.get(sim, timeout=5).json()
     finally:
@@ -302,6 +336,9 @@ def main() -> int:
           f"max upstream concurrency {after['max_concurrency']}")
     print("- by endpoint: " + ", ".join(f"{k} {n}" for k, n in sorted(by_endpoint.items(), key=lambda kv: -kv[1]) if n))
     print(f"- logs: {var}")
+    server = server_times(var / "access.log", started_at)
+    print("- as gunicorn measured them (request in to response out, ms): " + ", ".join(
+        f"{page} p50 {pct(v, 0.5):.0f} / p95 {pct(v, 0.95):.0f}" for page, v in sorted(server.items())))
     report_pages = samples.get("reports", []) + samples.get("benefit in kind", [])
     p95 = pct(report_pages, 0.95) if report_pages else float("nan")
     print(f"load, {args.users} users, {args.drivers} drivers: {sum(errors.values())} errors (goal 0), "

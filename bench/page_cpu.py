@@ -43,8 +43,9 @@ def main() -> int:
     parser.add_argument("--database", required=True, help="the PostgreSQL database a bench/load.py run left")
     parser.add_argument("--redis-dbs", required=True, help="broker,cache,rate-limiter Redis DB numbers")
     parser.add_argument("--sim-port", type=int, default=8750)
-    parser.add_argument("--profile", metavar="PAGE", help="also print cProfile's top 40 for PAGE (on stderr)")
+    parser.add_argument("--profile", metavar="PAGE", help="also print cProfile's top lines for PAGE (on stderr)")
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime…")
+    parser.add_argument("--top", type=int, default=40, help="how many lines of the profile")
     args = parser.parse_args()
     broker, cache_db, limiter = args.redis_dbs.split(",")
     os.environ.update({
@@ -91,7 +92,7 @@ def main() -> int:
             if page == args.profile:
                 profiled = cProfile.Profile()
                 profiled.runcall(lambda: [client.get(url, **headers) for _ in range(15)])  # noqa: B023
-                pstats.Stats(profiled, stream=sys.stderr).sort_stats(args.sort).print_stats(40)
+                pstats.Stats(profiled, stream=sys.stderr).sort_stats(args.sort).print_stats(args.top)
             print(f"| {page} | {statistics.median(cpu):.1f} | {statistics.median(wall):.1f} |")
         print(f"page CPU, slowest of the load test's pages: {max(cpu_all):.1f} ms, "
               f"median {statistics.median(cpu_all):.1f} ms")
