@@ -58,6 +58,22 @@ def _near(a: dict, b: dict) -> bool:
         return False
 
 
+MATCH_TOLERANCE = timedelta(seconds=60)
+
+
+def _instant(position: dict) -> datetime | None:
+    """A positions/search point's true instant (epoch ms ``timestamp``)."""
+    ms = position.get("timestamp")
+    if isinstance(ms, bool) or not isinstance(ms, (int, float)):
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def _seen(points: list[tuple[dict, datetime]], place: dict, at: datetime | None) -> bool:
+    """positions/search has a point at ``place`` within a minute of ``at``."""
+    return at is not None and any(_near(p, place) and abs(t - at) <= MATCH_TOLERANCE for p, t in points)
+
+
 def guess_keys(keys: list[str]) -> str:
     return ",".join(f"{k}:{'private' if 'PRIV' in k.upper() else 'pro'}" for k in keys)
 
@@ -240,9 +256,21 @@ class Probe:
         self.report.questions["fichejour_zone"] = self._zone(vehicle, trips)
 
     def _zone(self, vehicle, trips: list[dict]) -> Answer:
+        """Which reading of ficheJour's ``date``/``heure`` (UTC or the customer's zone) puts a trip's start
+        AND end on positions recorded at the same places and instants by positions/search.
+
+        Matching on the place alone and keeping the point nearest the times read as UTC is not enough: a
+        trip that ends where it began (a round from the depot), or a next trip leaving from the same place
+        less than two offsets later, gives a nearer point at that place, and the answer was then an odd
+        difference ("24 min") or even "UTC" for a customer-zone Océan. Each reading is tried on both ends
+        of the trip; a trip both readings explain is skipped (ambiguous)."""
+        unexplained: Answer | None = None
+        ambiguous = 0
         for row in trips[:5]:
-            pos = row.get("posDeb") or {}
-            naive = parse_local_date_time(pos.get("date"), pos.get("heure"), "UTC")
+            ends = [row.get("posDeb") or {}, row.get("posFin") or {}]
+            readings = {zone: [parse_local_date_time(p.get("date"), p.get("heure"), tz) for p in ends]
+                        for zone, tz in (("UTC", "UTC"), ("customer", self.config.tz))}
+            naive = readings["UTC"][0]
             if naive is None:
                 continue
             params = {"immatriculation": vehicle.immatriculation,
@@ -251,22 +279,36 @@ class Probe:
             got = self.ask("fichejour_zone", "GET", "positions/search", params=params)
             if got.status != 200 or not isinstance(got.body, dict):
                 return Answer(None, f"positions/search answered HTTP {got.status}: cannot compare", None, None)
-            same = [p for v in got.body.get("positionsVehicles") or [] for p in v.get("positions") or []
-                    if _near(p, pos)]
-            if not same:
-                continue
-            true = min((datetime.fromtimestamp(p["timestamp"] / 1000, UTC) for p in same if p.get("timestamp")),
-                       key=lambda t: abs(t - naive), default=None)
-            if true is None:
-                continue
-            delta = round((naive - true).total_seconds() / 60)
-            offset = round(true.astimezone(self.tz).utcoffset().total_seconds() / 60)
-            answer = "UTC" if delta == 0 else "customer" if delta == offset else None
-            evidence = (f"trip {row.get('id')}: ficheJour says {pos.get('date')} {pos.get('heure')}, positions/search "
-                        f"{true.isoformat()} (difference {delta} min, customer offset {offset} min)")
-            if answer is None:
-                return Answer(f"{delta} min", evidence, None, None)
-            return Answer(answer, evidence, f"OCEAN_FICHEJOUR_TZ={answer}", answer == self.config.fiche_jour_tz)
+            found = [p for v in got.body.get("positionsVehicles") or [] for p in v.get("positions") or []]
+            points = [(p, at) for p in found if isinstance(p, dict) and (at := _instant(p)) is not None]
+            fits = [zone for zone, (deb, fin) in readings.items()
+                    if _seen(points, ends[0], deb) and (fin is None or _seen(points, ends[1], fin))]
+            pos = ends[0]
+            if len(fits) == 1:
+                answer = fits[0]
+                true = min((t for p, t in points if _near(p, pos)), key=lambda t: abs(t - readings[answer][0]))
+                delta = round((naive - true).total_seconds() / 60)
+                offset = round(true.astimezone(self.tz).utcoffset().total_seconds() / 60)
+                evidence = (f"trip {row.get('id')}: ficheJour says {pos.get('date')} {pos.get('heure')}, "
+                            f"positions/search {true.isoformat()} (difference {delta} min, customer offset "
+                            f"{offset} min; start and end found at the same places)")
+                return Answer(answer, evidence, f"OCEAN_FICHEJOUR_TZ={answer}", answer == self.config.fiche_jour_tz)
+            if fits:
+                ambiguous += 1
+            elif unexplained is None:
+                same = [at for p, at in points if _near(p, pos)]
+                if same:
+                    true = min(same, key=lambda t: abs(t - naive))
+                    delta = round((naive - true).total_seconds() / 60)
+                    unexplained = Answer(
+                        f"{delta} min",
+                        f"trip {row.get('id')}: ficheJour says {pos.get('date')} {pos.get('heure')}, neither in UTC "
+                        f"nor in the customer's zone found in positions/search; nearest point at that place "
+                        f"{true.isoformat()} (difference {delta} min)", None, None)
+        if unexplained is not None:
+            return unexplained
+        if ambiguous:
+            return Answer(None, f"{ambiguous} trip(s) fit both readings in positions/search: cannot tell", None, None)
         return Answer(None, "no ficheJour trip found again in positions/search", None, None)
 
     # -- D13 --------------------------------------------------------------------------------

@@ -59,10 +59,9 @@ def probe(ocean, sim, settings, tmp_path):
 
 @pytest.fixture
 def midday():
-    """A fixed Monday afternoon, ticking: the probe's zone question compares the latest trip in ficheJour and in
-    positions/search, and on some days the simulator's two answers disagree (seen with the clock on 2026-11-25
-    and 2026-12-01: an open simulator defect, see the closing note of issue 16). Pinned, the test no longer
-    depends on today's date."""
+    """A fixed Monday afternoon, ticking, so the test does not depend on today's date. (The zone question
+    compares a ficheJour trip with positions/search; it once picked another point at the same place on some
+    days, e.g. 2026-11-25 and 2026-12-01: fixed in the probe, see tests/ocean/test_probe_zone.py.)"""
     with time_machine.travel(datetime(2026, 11, 30, 13, tzinfo=UTC), tick=True):
         yield
 
