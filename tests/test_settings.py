@@ -18,7 +18,7 @@ print(json.dumps({
     "broker": s.CELERY_BROKER_URL, "ratelimit": s.OCEAN_RATELIMIT_REDIS_URL,
     "tz": s.TIME_ZONE, "lang": s.LANGUAGE_CODE, "hasher": s.PASSWORD_HASHERS[0],
     "ocean": s.OCEAN_BASE_URL, "portal": s.PORTAL_BASE_URL,
-    "secure_cookie": s.SESSION_COOKIE_SECURE, "hsts": s.SECURE_HSTS_SECONDS,
+    "secure_cookie": s.SESSION_COOKIE_SECURE, "hsts": s.SECURE_HSTS_SECONDS, "sessions": s.SESSION_ENGINE,
 }))
 """
 
@@ -51,6 +51,7 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
     assert s["ocean"] == "http://127.0.0.1:8001/ocean/restapi"
     assert s["portal"] == "http://127.0.0.1:8000"
     assert s["secure_cookie"] is False
+    assert s["sessions"] == "django.contrib.sessions.backends.db"  # a file cache would be no faster
     # A secret key was generated once and is reused, never a constant in the code.
     key_file = tmp_path / "var" / "secret_key"
     assert len(key_file.read_text()) >= 50
@@ -60,8 +61,9 @@ def test_it_uses_postgres_and_separate_redis_dbs_when_configured(tmp_path):
     s = probe(bare_env(tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
                        REDIS_URL="redis://127.0.0.1:6379/0"))
     assert s["db"] == "django.db.backends.postgresql"
-    assert s["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["cache"] == "ocean_portal.redis_cache.RedisCache"  # Django's, one client per pool
     assert s["cache_location"] == "redis://127.0.0.1:6379/2"
+    assert s["sessions"] == "django.contrib.sessions.backends.cached_db"  # read from Redis, kept in the database
     assert s["broker"] == "redis://127.0.0.1:6379/0"
     assert s["ratelimit"] == "redis://127.0.0.1:6379/3"
 
