@@ -221,3 +221,52 @@ def test_an_export_is_built_once_per_snapshot_and_query_and_each_download_is_aud
     client.get(reverse("privacy:report_export"), {**Q_JAN, "format": "xlsx"})
     assert len(built) == 2  # another file, another key
     assert AuditEntry.objects.filter(action="report.export").count() == 3
+
+
+# ----- a page filling in by batches: one render per version --------------------------------------------
+@pytest.fixture
+def local_cache(settings):
+    # An in-process cache: what is tested is the portal's locking, not Redis.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from privacy.reports.services.cache import forget_recent
+
+    forget_recent()
+
+
+def renders(html, log):
+    def render():
+        log.append(html)
+        return html
+    return render
+
+
+def test_while_one_request_renders_a_new_version_the_others_show_the_latest_one(local_cache):
+    from django.core.cache import cache
+
+    from privacy.reports.services.cache import Filling, cached_html
+
+    log = []
+    first = cached_html("page:v1", renders(Filling("<p>10 of 60 drivers read</p>"), log), latest="page:latest")
+    assert first == "<p>10 of 60 drivers read</p>" and log == ["<p>10 of 60 drivers read</p>"]
+    cache.add("page:v2:rendering", 1, 20)  # another request is rendering the next batch's version
+    shown = cached_html("page:v2", renders(Filling("<p>20 of 60</p>"), log), latest="page:latest")
+    assert shown == "<p>10 of 60 drivers read</p>" and len(log) == 1  # not rendered a second time
+    assert cache.get("page:v2:html:filling") is None and cache.get("page:v2:html") is None  # not kept as v2
+    cache.delete("page:v2:rendering")  # that request is done (it would have stored its render)
+    again = cached_html("page:v2", renders(Filling("<p>20 of 60</p>"), log), latest="page:latest")
+    assert again == "<p>20 of 60</p>" and cache.get("page:latest") == "<p>20 of 60</p>"
+    assert cache.get("page:v2:html:filling") == "<p>20 of 60</p>"  # shared a few seconds, as before
+    assert cache.get("page:v2:rendering") is None  # released after rendering
+
+
+def test_with_nothing_rendered_yet_a_request_renders_even_while_another_does(local_cache):
+    from django.core.cache import cache
+
+    from privacy.reports.services.cache import cached_html
+
+    log = []
+    cache.add("page:v1:rendering", 1, 20)
+    html = cached_html("page:v1", renders("<p>complete</p>", log), latest="page:latest")
+    assert html == "<p>complete</p>" and log == ["<p>complete</p>"]
+    assert cache.get("page:v1:html") == "<p>complete</p>"
+    assert cache.get("page:latest") is None  # a complete page is kept under its own key only

@@ -60,8 +60,9 @@ def benefit(request):
     # some is kept only a few seconds) and the day (coverage).
     state = page_state(customer, Period.year(year))
     fleet = fleet_version(customer)
-    key = page_key("benefit", state, request, customer, costs_version(customer), fleet,
-                   histories_version(customer), today, any_snapshot=True) if fleet else None
+    inputs = ("benefit", state, request, customer, costs_version(customer), fleet)
+    key = page_key(*inputs, histories_version(customer), today, any_snapshot=True) if fleet else None
+    latest = page_key(*inputs, "latest-filling", today, any_snapshot=True) if fleet else None
 
     def body() -> str:  # only on a cache miss
         page, data, warning = benefit_page(customer, year, today=today, number=request.GET.get("page"))
@@ -72,7 +73,7 @@ def benefit(request):
             "rates": [regime_rates(r) for r in regimes] + [actual_rates()]}, request=request)
         return Filling(html) if pending else html
 
-    ctx["benefit_body"] = cached_html(key, body)
+    ctx["benefit_body"] = cached_html(key, body, latest=latest)
     return render(request, "privacy/reports/benefit.html", ctx)
 
 
