@@ -144,9 +144,6 @@ if REDIS_URL:
             "KEY_PREFIX": "portal",
         }
     }
-    # Sessions read from Redis, written through to the database (kept across a cache flush or restart):
-    # one query less on every request (bench/README.md, "The load test").
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = redis_db(REDIS_URL, env.int("REDIS_BROKER_DB", default=0))
     OCEAN_RATELIMIT_REDIS_URL = redis_db(REDIS_URL, env.int("REDIS_RATELIMIT_DB", default=3))
     # See "Crash safety" below for why this value.
