@@ -15,7 +15,7 @@ from django.utils import timezone
 from privacy.reports.models import PayrollMonth
 from privacy.reports.services import benefit_history
 from privacy.reports.services.benefit_history import INLINE_READS, histories, histories_version
-from privacy.reports.services.cache import FILLING_TTL
+from privacy.reports.services.fragments import FILLING_TTL
 from privacy.reports.tasks import benefit_histories
 from privacy.services.fleet import fleet_get
 

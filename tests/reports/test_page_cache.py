@@ -243,7 +243,7 @@ def renders(html, log):
 def test_while_one_request_renders_a_new_version_the_others_show_the_latest_one(local_cache):
     from django.core.cache import cache
 
-    from privacy.reports.services.cache import Filling, cached_html
+    from privacy.reports.services.fragments import Filling, cached_html
 
     log = []
     first = cached_html("page:v1", renders(Filling("<p>10 of 60 drivers read</p>"), log), latest="page:latest")
@@ -262,7 +262,7 @@ def test_while_one_request_renders_a_new_version_the_others_show_the_latest_one(
 def test_with_nothing_rendered_yet_a_request_renders_even_while_another_does(local_cache):
     from django.core.cache import cache
 
-    from privacy.reports.services.cache import cached_html
+    from privacy.reports.services.fragments import cached_html
 
     log = []
     cache.add("page:v1:rendering", 1, 20)

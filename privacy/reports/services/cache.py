@@ -29,7 +29,6 @@ from django.db import connection
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from privacy.access import is_admin
@@ -156,102 +155,28 @@ class _Recent:
             self._items.clear()
 
 
-_recent = _Recent()
+recent_bodies = _Recent()
 
 
 def forget_recent() -> None:
     """Drop this process's in-memory copies (tests: their databases reuse snapshot ids)."""
-    _recent.clear()
+    recent_bodies.clear()
 
 
 def cached_page(key: str | None):
     """The whole page stored under ``viewer_key``, or None."""
     if key is None:
         return None
-    html = _recent.get(key)
+    html = recent_bodies.get(key)
     if html is None and (html := cache.get(key)) is not None:
-        _recent.put(key, html)
+        recent_bodies.put(key, html)
     return html
 
 
 def store_page(key: str | None, response) -> None:
     if key is not None and response.status_code == 200:
         cache.set(key, response.content, PAGE_TTL)
-        _recent.put(key, response.content)
-
-
-FILLING_TTL = 3  # seconds: the polling interval of a page still filling in
-
-
-class Filling(str):
-    """What a render returns when its page is still filling in (assignment histories being read): kept only
-    ``FILLING_TTL`` seconds in the shared cache (the many viewers of a big fleet's page share one render),
-    never in the process's memory, so the page is rendered again as the data arrives."""
-
-
-class Shown(str):
-    """A body shown for this request only (never stored): the previous version while another renders."""
-
-
-RENDER_LOCK_S = 20  # one render of a filling page at a time (far longer than a render)
-LATEST_FILLING_TTL = 60
-
-
-def cached_html(key: str | None, render, *, latest: str | None = None) -> SafeString:
-    """``render()`` (the portal's own escaped template output) cached under ``key``.
-
-    ``latest``: a key naming every version of a page that fills in by batches (the benefit page while a
-    worker reads the fleet's assignment histories, a new version per batch). One request renders a new
-    version; the others meanwhile show the latest one rendered — the same page with fewer rows filled in —
-    instead of all rendering it at once (≈ 50 ms of CPU each at 1,000 drivers, holding their process's GIL)."""
-    if key is not None and latest is not None:
-        render = _one_render_at_a_time(key, latest, render)
-    return cached_fragments(key, {"html": render})["html"]
-
-
-def _one_render_at_a_time(key: str, latest: str, render):
-    def guarded():
-        if not cache.add(f"{key}:rendering", 1, RENDER_LOCK_S) and (shown := cache.get(latest)) is not None:
-            return Shown(shown)
-        try:
-            rendered = render()
-        finally:
-            cache.delete(f"{key}:rendering")
-        if isinstance(rendered, Filling):
-            cache.set(latest, str(rendered), LATEST_FILLING_TTL)
-        return rendered
-    return guarded
-
-
-def cached_fragments(key: str | None, renders: dict) -> dict[str, SafeString]:
-    """Several fragments of one page (name -> render callable) in one cache round trip."""
-    keys = {name: f"{key}:{name}" for name in renders} if key is not None else {}
-    found = {k: html for k in keys.values() if (html := _recent.get(k)) is not None}
-    if len(found) < len(keys):
-        wanted = [k for k in keys.values() if k not in found]
-        got = cache.get_many(wanted + [f"{k}:filling" for k in wanted])
-        for k in wanted:
-            if k in got:
-                found[k] = got[k]
-                _recent.put(k, got[k])
-            elif f"{k}:filling" in got:
-                found[k] = got[f"{k}:filling"]
-    out, missing, filling = {}, {}, {}
-    for name, render in renders.items():
-        html = found.get(keys.get(name, ""))
-        if html is None:
-            rendered = render()
-            html = str(rendered)
-            if key is not None and not isinstance(rendered, Shown):
-                (filling if isinstance(rendered, Filling) else missing)[keys[name]] = html
-        out[name] = mark_safe(html)  # noqa: S308 - HTML rendered by our templates, stored as is
-    if missing:
-        cache.set_many(missing, PAGE_TTL)
-        for k, html in missing.items():
-            _recent.put(k, html)
-    if filling:
-        cache.set_many({f"{k}:filling": html for k, html in filling.items()}, FILLING_TTL)
-    return out
+        recent_bodies.put(key, response.content)
 
 
 def cached_value(key: str | None, build):

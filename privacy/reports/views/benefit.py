@@ -24,7 +24,8 @@ from privacy.reports.models import VehicleCost
 from privacy.reports.services.benefit import benefit_lines, benefit_page, pending_count, regimes_used
 from privacy.reports.services.benefit_data import stored_months
 from privacy.reports.services.benefit_history import histories_version
-from privacy.reports.services.cache import Filling, cached_html, costs_version, page_key, page_state
+from privacy.reports.services.cache import costs_version, page_key, page_state
+from privacy.reports.services.fragments import Filling, cached_html
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
 from privacy.services.audit import audit_record
@@ -57,7 +58,7 @@ def benefit(request):
            "months_missing": _months_to_load(stored, year, today)}
     # Cached body (perf16): keyed on the year's snapshot and the customer's snapshot generation (the month
     # snapshots), the vehicle costs, the fleet, the assignment histories read (a body still waiting for
-    # some is kept only a few seconds) and the day (coverage).
+    # some is kept only FILLING_TTL seconds) and the day (coverage).
     state = page_state(customer, Period.year(year))
     fleet = fleet_version(customer)
     inputs = ("benefit", state, request, customer, costs_version(customer), fleet)

@@ -21,7 +21,6 @@ from privacy.models import Role
 from privacy.reports import exports
 from privacy.reports.models import ReportRefresh, RowKind
 from privacy.reports.services.cache import (
-    cached_fragments,
     cached_page,
     cached_value,
     page_key,
@@ -29,6 +28,7 @@ from privacy.reports.services.cache import (
     store_page,
     viewer_key,
 )
+from privacy.reports.services.fragments import cached_fragments
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import PeriodError, period_from_params
 from privacy.reports.services.queries import build_table, find_row, monthly_trend, row_line
