@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
 PAGES = [  # (user, page, path, headers) — the pages bench/load.py visits
-    ("hr1", "reports", "/reports/", {}),
-    ("hr1", "report export csv", "/reports/export/?format=csv", {}),
-    ("hr1", "benefit in kind", "/benefit/", {}),
+    ("hr1", "reports", "/reports/?month={month:%Y-%m}", {}),
+    ("hr1", "report export csv", "/reports/export/?format=csv&month={month:%Y-%m}", {}),
+    ("hr1", "benefit in kind", "/benefit/?year={month.year}", {}),
     ("manager1", "drivers list", "/drivers/", {}),
     ("manager1", "driver row (htmx)", "/drivers/7003/row/", {"HTTP_HX_REQUEST": "true"}),
     ("manager1", "driver grid", "/drivers/7003/", {}),
@@ -74,12 +74,13 @@ def main() -> int:
             except requests.ConnectionError:
                 time.sleep(0.3)
         day = (date.today() - timedelta(days=2)).isoformat()
+        month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)  # as bench/load.py: the last full one
         print("| page | CPU ms (median of 15) | wall ms |\n|---|---|---|")
         cpu_all = []
         for username, page, path, headers in PAGES:
             client = Client(HTTP_ACCEPT_LANGUAGE="fr")
             client.force_login(User.objects.get(username=username))
-            url = path.format(day=day)
+            url = path.format(day=day, month=month)
             for _ in range(3):
                 client.get(url, **headers)
             cpu, wall = [], []
