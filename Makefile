@@ -25,10 +25,11 @@ messages: install
 
 # The Procfile's processes under scripts/supervise.py: one that dies is restarted (the others keep
 # running); the demo accounts are set up once the simulator answers. Ctrl-C stops them all.
+# Two gunicorn processes for the demo (ocean_portal/gunicorn_conf.py would start 2 × cores + 1).
 run: messages
 	$(BIN)/python manage.py migrate --noinput -v0
 	@echo "Starting the portal on port $(PORT) and the Ocean simulator on port $(SIM_PORT) (Ctrl-C stops all)"
-	PORT=$(PORT) SIM_PORT=$(SIM_PORT) $(BIN)/python scripts/supervise.py Procfile \
+	PORT=$(PORT) SIM_PORT=$(SIM_PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/python scripts/supervise.py Procfile \
 	  --free-port $(PORT) --free-port $(SIM_PORT) --then "demo=$(BIN)/python manage.py demo_setup --wait 60"
 
 # Tests keep their files under var/test so they never touch the demo's data.
