@@ -6,6 +6,13 @@ import io
 import statistics
 import sys
 import time
+from datetime import date, timedelta
+
+
+def last_full_month(today: date) -> date:
+    """The month HR pages show in the load benchmarks: the last complete one (the current month is nearly
+    empty on the 1st, a lighter page)."""
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def session_cookie(user, language: str = "fr") -> str:

@@ -37,12 +37,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import requests
+from _portal import last_full_month
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 PG = os.environ.get("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("LOAD_REDIS", "redis://127.0.0.1:6379/0")
 DB, REDIS_DBS = "chaos_load", {"REDIS_BROKER_DB": "7", "REDIS_CACHE_DB": "8", "REDIS_RATELIMIT_DB": "9"}
+PAGE_HEADER = "X-Load-Page"
 LAST_LINE_GOAL_MS = 100  # p95 of the report pages (issue 16)
 PASSWORD = "load-test-password-42"  # noqa: S105 - throwaway accounts in a scratch database
 
@@ -64,11 +66,6 @@ refresh, _ = request_refresh(c, period_from_params({{"month": {month!r}}}, timez
 if refresh is not None:
     run_refresh(refresh.pk)
 """
-
-
-def last_full_month(today: date) -> date:
-    """HR reads the last complete month: the current one is nearly empty on the 1st (a lighter page)."""
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 def free_port() -> int:
@@ -119,7 +116,9 @@ class User:
     def _record(self, page: str, method: str, path: str, **kw) -> requests.Response | None:
         started = time.perf_counter()
         try:
-            resp = self.session.request(method, self.base + path, timeout=30, allow_redirects=False, **kw)
+            headers = {**kw.pop("headers", {}), PAGE_HEADER: page}  # names the page in gunicorn's access log
+            resp = self.session.request(method, self.base + path, timeout=30, allow_redirects=False,
+                                        headers=headers, **kw)
         except requests.RequestException as exc:
             self.stats(page, time.perf_counter() - started, 0, False, str(exc))
             return None
@@ -223,16 +222,6 @@ def run_users(base: str, users: int, duration: float, seed: int):
     return samples, errors, ocean_errors, reasons, time.monotonic() - started
 
 
-PAGE_OF_PATH = [  # (method, path pattern, page) in the order tried: the pages User.step visits
-    ("GET", r"/reports/export/", "report export csv"), ("GET", r"/reports/$", "reports"),
-    ("GET", r"/benefit/$", "benefit in kind"), ("GET", r"/drivers/$", "drivers list"),
-    ("GET", r"/drivers/\d+/row/$", "driver row (htmx)"), ("GET", r"/drivers/\d+/periods/$", "driver periods"),
-    ("GET", r"/drivers/\d+/$", "driver grid"), ("GET", r"/declarations/$", "declarations queue"),
-    ("GET", r"/trips/$", "my trips"), ("POST", r"/trips/\d+/\d+/declare/$", "declare (htmx)"),
-    ("GET", r"/me/private-hours/$", "my private hours"),
-]
-
-
 def server_times(log: Path, offset: int) -> dict[str, list[float]]:
     """Each page's time inside gunicorn (from its access log, from ``offset`` on), in seconds: what the
     server did, without the network and the load generator's own threads."""
@@ -240,9 +229,8 @@ def server_times(log: Path, offset: int) -> dict[str, list[float]]:
     with open(log, encoding="utf-8") as lines:
         lines.seek(offset)
         for line in lines:
-            method, path, _status, ms = line.split()
-            page = next((p for m, pattern, p in PAGE_OF_PATH if m == method and re.match(pattern, path)), None)
-            if page is not None:
+            page, _sep, ms = line.rstrip().rpartition(" ")
+            if page != "-":  # a page the users asked for (X-Load-Page), not the login
                 times[page].append(int(ms) / 1000)
     return times
 
@@ -297,7 +285,7 @@ def main() -> int:
                   *(["--threads", str(args.threads)] if args.threads else [])]
         start("web", [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:ocean_portal.gunicorn_conf", "ocean_portal.wsgi",
                       "--bind", f"127.0.0.1:{web_port}", *sizing, "--access-logfile", str(var / "access.log"),
-                      "--access-logformat", "%(m)s %(U)s %(s)s %(M)s"])
+                      "--access-logformat", f"%({{{PAGE_HEADER.lower()}}}i)s %(M)s"])
         start("worker", [str(ROOT / ".venv/bin/celery"), "-A", "ocean_portal", "worker", "--concurrency", "2",
                          "--loglevel", "WARNING"])
         base = f"http://127.0.0.1:{web_port}"

@@ -22,6 +22,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from _portal import last_full_month
+
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
 PAGES = [  # (user, page, path, headers) — the pages bench/load.py visits
@@ -74,7 +76,7 @@ def main() -> int:
             except requests.ConnectionError:
                 time.sleep(0.3)
         day = (date.today() - timedelta(days=2)).isoformat()
-        month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)  # as bench/load.py: the last full one
+        month = last_full_month(date.today())  # as bench/load.py
         print("| page | CPU ms (median of 15) | wall ms |\n|---|---|---|")
         cpu_all = []
         for username, page, path, headers in PAGES:
