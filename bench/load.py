@@ -120,7 +120,7 @@ class User:
             resp = self.session.request(method, self.base + path, timeout=30, allow_redirects=False,
                                         headers=headers, **kw)
         except requests.RequestException as exc:
-            self.stats(page, time.perf_counter() - started, 0, False, str(exc))
+            self.stats(page, time.perf_counter() - started, 0, False, f"{exc} (at {time.strftime('%X')})")
             return None
         ocean_error = b"message-error" in resp.content or b'class="error" role="alert"' in resp.content
         self.stats(page, time.perf_counter() - started, resp.status_code, ocean_error, "")
@@ -206,6 +206,10 @@ def run_users(base: str, users: int, duration: float, seed: int):
         people.append(User(base, name, role, random.Random(rng.random()), stats))
     for person in people:
         person.login()
+    for person in people:
+        # The first logins' connections sat idle while the others logged in, past gunicorn's keep-alive: the
+        # server may close one just as its first page is sent. A person arriving now opens a fresh one.
+        person.session.close()
     stop_at = time.monotonic() + duration
 
     def loop(person: User) -> None:

@@ -63,7 +63,7 @@ def gunicorn_settings(monkeypatch, cpus: int, **environ):
     import importlib.util
     import multiprocessing
 
-    for name in ("WEB_CONCURRENCY", "WEB_THREADS"):
+    for name in ("WEB_CONCURRENCY", "WEB_THREADS", "WEB_SWITCH_INTERVAL_MS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
@@ -80,6 +80,16 @@ def test_gunicorn_runs_two_processes_per_core_plus_one_unless_told(monkeypatch):
     assert gunicorn_settings(monkeypatch, 4).workers == 9
     told = gunicorn_settings(monkeypatch, 4, WEB_CONCURRENCY="3", WEB_THREADS="12")
     assert (told.workers, told.threads) == (3, 12)
+
+
+def test_each_gunicorn_worker_hands_the_gil_over_every_millisecond_unless_told(monkeypatch):
+    import sys
+
+    intervals = []
+    monkeypatch.setattr(sys, "setswitchinterval", intervals.append)
+    gunicorn_settings(monkeypatch, 2).post_fork(None, None)
+    gunicorn_settings(monkeypatch, 2, WEB_SWITCH_INTERVAL_MS="5").post_fork(None, None)
+    assert intervals == [0.001, 0.005]
 
 
 def test_every_gunicorn_start_reads_the_shared_settings():
