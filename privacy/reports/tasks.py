@@ -41,8 +41,9 @@ def reports_tick() -> None:
 
 
 @shared_task(ignore_result=True)
-def benefit_histories(customer_id: int, driver_ids: list[int]) -> None:
-    """Read the assignment histories the benefit pages are waiting for (privacy/reports/services/benefit_history.py)."""
+def benefit_histories(customer_id: int, driver_ids: list[int], older_than_s: float | None = None) -> None:
+    """Read the assignment histories the benefit pages are waiting for, or the night's reading
+    (privacy/reports/services/benefit_history.py)."""
     customer = Customer.objects.filter(pk=customer_id).first()
     if customer is not None:
-        benefit_history.worker_read(customer, driver_ids)
+        benefit_history.worker_read(customer, driver_ids, older_than_s)

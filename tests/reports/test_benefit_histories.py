@@ -5,7 +5,7 @@ for them instead of leaving drivers out."""
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -13,8 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from privacy.reports.models import PayrollMonth
-from privacy.reports.services import benefit_history
-from privacy.reports.services.benefit_history import INLINE_READS, histories, histories_version
+from privacy.reports.services import benefit_history, nightly
+from privacy.reports.services.benefit_history import (
+    INLINE_READS,
+    NIGHTLY_OLDER_THAN_S,
+    histories,
+    histories_version,
+)
 from privacy.reports.services.fragments import FILLING_TTL
 from privacy.reports.tasks import benefit_histories
 from privacy.services.fleet import fleet_get
@@ -185,3 +190,39 @@ def test_the_benefit_body_is_kept_with_month_snapshots_only(login, hr, customer,
     month_snapshot(customer, 2, [driver_row(ocean_id=7001, private_m=2000, pro_m=8000)])  # a new month stored
     client.get(reverse("privacy:benefit"), {"year": "2026"})
     assert len(computed) == 2
+
+
+@pytest.fixture
+def no_refresh(monkeypatch):
+    monkeypatch.setattr("privacy.reports.tasks.refresh_report.delay", lambda pk: None)
+
+
+def test_the_night_reads_the_years_histories_so_the_days_pages_are_complete(
+        login, hr, customer, sim, fleet_year, queued, no_refresh):
+    with time_machine.travel(datetime(2026, 6, 10, 1, 45, tzinfo=UTC), tick=False):  # 03:45 in Paris
+        nightly.tick()
+    assert queued == [(benefit_history.READ_TASK, customer.pk, fleet_year, NIGHTLY_OLDER_THAN_S)]
+    before = upstream_histories(sim)
+    with time_machine.travel(datetime(2026, 6, 10, 1, 50, tzinfo=UTC)):  # ticking: the rate limiter refills
+        benefit_histories(*queued[0][1:])  # what the worker runs
+    assert upstream_histories(sim) - before == MANY
+    with time_machine.travel(datetime(2026, 6, 10, 16, 0, tzinfo=UTC), tick=False):  # 18:00, 14 h later
+        html = login(hr).get(reverse("privacy:benefit"), {"year": "2026"}).content.decode()
+    assert 'class="pending"' not in html and "hx-trigger" not in html  # complete, nothing filling in
+    assert upstream_histories(sim) - before == MANY and len(queued) == 1  # nothing read or queued by day
+
+
+def test_the_night_reads_again_only_what_is_older_than_the_evening(customer, sim, queued):
+    with time_machine.travel(datetime(2026, 6, 9, 8, 0, tzinfo=UTC), tick=False):
+        histories(customer, [7001])  # read by a page in the morning
+    with time_machine.travel(datetime(2026, 6, 9, 20, 0, tzinfo=UTC), tick=False):
+        histories(customer, [7002])  # and one in the evening
+    with time_machine.travel(datetime(2026, 6, 10, 1, 50, tzinfo=UTC), tick=False):
+        assert benefit_history.to_read(customer, [7001, 7002, 7003], NIGHTLY_OLDER_THAN_S) == [7001, 7003]
+        assert benefit_history.to_read(customer, [7001, 7002, 7003]) == [7003]  # a page: only the missing
+
+
+def test_in_january_the_night_also_reads_last_years_drivers(customer, fleet_year, queued, no_refresh):
+    with time_machine.travel(datetime(2027, 1, 5, 2, 45, tzinfo=UTC), tick=False):  # 03:45 in Paris
+        nightly.tick()
+    assert queued == [(benefit_history.READ_TASK, customer.pk, fleet_year, NIGHTLY_OLDER_THAN_S)]

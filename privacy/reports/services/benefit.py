@@ -137,6 +137,11 @@ def benefit_page(customer: Customer, year: int, *, today: date, number) -> tuple
     return page, data, warning
 
 
+def year_drivers(customer: Customer, year: int) -> list[int]:
+    """The drivers of ``year``'s benefit page, in its order."""
+    return [driver_id for driver_id, _name in _drivers(year_data(customer, year))]
+
+
 def _drivers(data: YearData) -> list[tuple[int, str]]:
     return sorted(data.drivers().items(), key=lambda kv: (kv[1], kv[0]))
 

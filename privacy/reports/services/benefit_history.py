@@ -6,8 +6,10 @@ OcÃ©an answers one driver per call, so a fleet of 1,000 drivers is 1,000 calls â
 web thread and the shared rate limiter): a few missing histories (``INLINE_READS``, one wave) are read
 in the request, side by side; more are read by a worker (``privacy.reports.tasks.benefit_histories``)
 through the rate limiter's background door, and the page shows those drivers as being read and fills
-itself in. A history is reused for ``HISTORY_FRESH_S``; older, it is still shown (for up to
-``HISTORY_KEEP_S``) while a worker reads it again. A failed read is remembered for ``FAILED_KEEP_S`` so the
+itself in. Each night the year's histories are read again with the reports (``nightly_reading``), so the
+pages HR opens by day are complete and stay as they are, like the reports' own "as of last night" figures.
+A history is reused for ``HISTORY_FRESH_S`` (a day and the nightly window); older, it is still shown (for up
+to ``HISTORY_KEEP_S``) while a worker reads it again. A failed read is remembered for ``FAILED_KEEP_S`` so the
 page shows its fallback (the current vehicle for the year, with a note) instead of waiting forever.
 """
 from __future__ import annotations
@@ -26,7 +28,8 @@ from privacy.services.jobs import job_send_now
 from privacy.services.ocean import OceanError, ocean_client
 
 logger = logging.getLogger(__name__)
-HISTORY_FRESH_S = 60 * 60
+HISTORY_FRESH_S = 26 * 3600
+NIGHTLY_OLDER_THAN_S = 12 * 3600  # the night's reading skips what a page had read since the evening
 HISTORY_KEEP_S = 7 * 24 * 3600
 FAILED_KEEP_S = 5 * 60
 INLINE_READS = 10  # at most one wave of reads within the rate limiter's burst
@@ -109,11 +112,12 @@ def histories_version(customer: Customer) -> str:
     return cache.get(_version_key(customer.pk)) or "0"
 
 
-def to_read(customer: Customer, driver_ids: list[int]) -> list[int]:
-    """The drivers whose history is missing or older than ``HISTORY_FRESH_S`` (what a worker reads)."""
+def to_read(customer: Customer, driver_ids: list[int], older_than_s: float | None = None) -> list[int]:
+    """The drivers whose history is missing or older than ``older_than_s`` (``HISTORY_FRESH_S`` unless
+    said): what a worker reads."""
     entries = _entries(customer, driver_ids)
-    now = time.time()
-    return [d for d in driver_ids if d not in entries or now - entries[d]["at"] > HISTORY_FRESH_S]
+    now, limit = time.time(), HISTORY_FRESH_S if older_than_s is None else older_than_s
+    return [d for d in driver_ids if d not in entries or now - entries[d]["at"] > limit]
 
 
 def histories(customer: Customer, driver_ids: list[int], *, everyone: list[int] | None = None) -> Histories:
@@ -142,12 +146,12 @@ def histories(customer: Customer, driver_ids: list[int], *, everyone: list[int] 
     return result
 
 
-def request_reading(customer: Customer, driver_ids: list[int]) -> bool:
+def request_reading(customer: Customer, driver_ids: list[int], older_than_s: float | None = None) -> bool:
     """Queue one worker read of these drivers' missing or old histories (once per customer at a time)."""
     if not cache.add(_queued_key(customer.pk), 1, 10 * 60):
         return False
     try:
-        job_send_now(READ_TASK, customer.pk, list(driver_ids))
+        job_send_now(READ_TASK, customer.pk, list(driver_ids), *([older_than_s] if older_than_s else []))
     except Exception:  # noqa: BLE001 - broker down: the page says "being read"; the next view queues again
         cache.delete(_queued_key(customer.pk))
         logger.warning("benefit: could not queue the assignment histories of customer %s", customer.pk,
@@ -156,10 +160,15 @@ def request_reading(customer: Customer, driver_ids: list[int]) -> bool:
     return True
 
 
-def worker_read(customer: Customer, driver_ids: list[int]) -> None:
+def nightly_reading(customer: Customer, driver_ids: list[int]) -> bool:
+    """The night's reading of the year's histories (queued by the reports' nightly tick)."""
+    return bool(driver_ids) and request_reading(customer, driver_ids, NIGHTLY_OLDER_THAN_S)
+
+
+def worker_read(customer: Customer, driver_ids: list[int], older_than_s: float | None = None) -> None:
     """The worker's pass: the missing and old histories, in the pages' order, through the background
     door; kept every ``CHUNK`` drivers so the first page is complete long before the last."""
-    wanted = to_read(customer, driver_ids)
+    wanted = to_read(customer, driver_ids, older_than_s)
     try:
         for first in range(0, len(wanted), CHUNK):
             read_histories(customer, wanted[first:first + CHUNK], background=True)

@@ -2,7 +2,8 @@
 
 Beat ticks every 15 minutes in UTC. A customer's nightly refresh is due from 03:30 to 04:59 local time
 (after the 02:00–03:00 hour that DST skips or repeats, so it runs exactly once on change days) and
-only if no nightly refresh was queued on that local day. The monthly HR e-mail is due on the 1st from
+only if no nightly refresh was queued on that local day; the benefit pages' assignment histories are read
+again then too (January: last year's as well, for the annual statements). The monthly HR e-mail is due on the 1st from
 08:00 local time, once per month (a ReportMailing row marks it sent).
 """
 from __future__ import annotations
@@ -21,6 +22,8 @@ from django.utils.translation import gettext as _
 from privacy.links import portal_url
 from privacy.models import Customer, Role, User
 from privacy.reports.models import ReportMailing, ReportRefresh, ReportSnapshot
+from privacy.reports.services import benefit_history
+from privacy.reports.services.benefit import year_drivers
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
 from privacy.reports.services.queries import build_table
@@ -57,6 +60,15 @@ def nightly_periods(customer: Customer, now: datetime) -> list[Period]:
     return [current, previous, Period.year(today.year)] + backfill
 
 
+def read_histories_overnight(customer: Customer, now: datetime) -> bool:
+    """Queue the reading of the assignment histories of the year's drivers (and, in January, last
+    year's), so the benefit pages HR opens by day are complete instead of filling in."""
+    today = now.astimezone(customer.tz).date()
+    years = [today.year - 1, today.year] if today.month == 1 else [today.year]
+    drivers = list(dict.fromkeys(d for year in years for d in year_drivers(customer, year)))
+    return benefit_history.nightly_reading(customer, drivers)
+
+
 def monthly_mail_due(customer: Customer, now: datetime) -> Period | None:
     """The month to report on when the e-mail is due now, else None."""
     local = now.astimezone(customer.tz)
@@ -85,6 +97,7 @@ def tick(now: datetime | None = None) -> dict[str, int]:
                     period_kind="month", period_start=now.date(), period_end=now.date(), progress=100,
                     message=_("Nightly refresh skipped: a refresh was already running."),
                 )
+            read_histories_overnight(customer, now)
         if (month := monthly_mail_due(customer, now)) is not None:
             mailed += send_monthly_mail(customer, month)
     return {"queued": queued, "mailed": mailed}
