@@ -226,3 +226,23 @@ def test_in_january_the_night_also_reads_last_years_drivers(customer, fleet_year
     with time_machine.travel(datetime(2027, 1, 5, 2, 45, tzinfo=UTC), tick=False):  # 03:45 in Paris
         nightly.tick()
     assert queued == [(benefit_history.READ_TASK, customer.pk, fleet_year, NIGHTLY_OLDER_THAN_S)]
+
+
+def test_a_complete_page_is_served_whole_to_its_viewer_and_a_filling_one_is_rendered_each_time(
+        login, hr, customer, sim, fleet_year, queued, monkeypatch):
+    from privacy.reports.views import benefit as views
+
+    renders = []
+    real = views.render
+    monkeypatch.setattr(views, "render", lambda *args, **kw: renders.append(args[1]) or real(*args, **kw))
+    client, url = login(hr), reverse("privacy:benefit")
+    for _ in range(3):
+        assert 'class="pending"' in client.get(url, {"year": "2026"}).content.decode()
+    assert len(renders) == 3  # filling in: the page is made again at each view (its rows arrive)
+    benefit_histories(customer.pk, fleet_year)
+    complete = client.get(url, {"year": "2026"}).content.decode()
+    assert 'class="pending"' not in complete and len(renders) == 4
+    assert client.get(url, {"year": "2026"}).content.decode() == complete
+    assert len(renders) == 4  # the whole page, from the cache
+    other = login(hr)  # another session of the same person: its own CSRF token, its own page
+    assert 'class="pending"' not in other.get(url, {"year": "2026"}).content.decode() and len(renders) == 5

@@ -24,6 +24,10 @@ class Shown(str):
     """A body shown for this request only (never stored): the previous version while another renders."""
 
 
+class Unfinished(SafeString):
+    """A fragment as ``cached_fragments`` hands back a filling or shown body: a page holding it is not final."""
+
+
 RENDER_LOCK_S = 20  # one render of a filling page at a time (far longer than a render)
 LATEST_FILLING_TTL = 60
 
@@ -58,24 +62,27 @@ def cached_fragments(key: str | None, renders: dict) -> dict[str, SafeString]:
     """Several fragments of one page (name -> render callable) in one cache round trip."""
     keys = {name: f"{key}:{name}" for name in renders} if key is not None else {}
     found = {k: html for k in keys.values() if (html := recent_bodies.get(k)) is not None}
+    complete = set(found)
     if len(found) < len(keys):
         wanted = [k for k in keys.values() if k not in found]
         got = cache.get_many(wanted + [f"{k}:filling" for k in wanted])
         for k in wanted:
             if k in got:
                 found[k] = got[k]
+                complete.add(k)
                 recent_bodies.put(k, got[k])
             elif f"{k}:filling" in got:
                 found[k] = got[f"{k}:filling"]
     out, missing, filling = {}, {}, {}
     for name, render in renders.items():
-        html = found.get(keys.get(name, ""))
+        html, final = found.get(keys.get(name, "")), keys.get(name) in complete
         if html is None:
             rendered = render()
-            html = str(rendered)
+            html, final = str(rendered), not isinstance(rendered, Filling | Shown)
             if key is not None and not isinstance(rendered, Shown):
-                (filling if isinstance(rendered, Filling) else missing)[keys[name]] = html
-        out[name] = mark_safe(html)  # noqa: S308 - HTML rendered by our templates, stored as is
+                (missing if final else filling)[keys[name]] = html
+        # HTML rendered by our templates, stored as is
+        out[name] = mark_safe(html) if final else Unfinished(html)  # noqa: S308
     if missing:
         cache.set_many(missing, PAGE_TTL)
         for k, html in missing.items():

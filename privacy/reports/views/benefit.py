@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,8 +24,8 @@ from privacy.reports.models import VehicleCost
 from privacy.reports.services.benefit import benefit_lines, benefit_page, pending_count, regimes_used
 from privacy.reports.services.benefit_data import stored_months
 from privacy.reports.services.benefit_history import histories_version
-from privacy.reports.services.cache import costs_version, page_key, page_state
-from privacy.reports.services.fragments import Filling, cached_html
+from privacy.reports.services.cache import cached_page, costs_version, page_key, page_state, store_page, viewer_key
+from privacy.reports.services.fragments import Filling, Unfinished, cached_html
 from privacy.reports.services.ingest import request_refresh
 from privacy.reports.services.periods import Period
 from privacy.services.audit import audit_record
@@ -64,6 +64,9 @@ def benefit(request):
     inputs = ("benefit", state, request, customer, costs_version(customer), fleet)
     key = page_key(*inputs, histories_version(customer), today, any_snapshot=True) if fleet else None
     latest = page_key(*inputs, "latest-filling", today, any_snapshot=True) if fleet else None
+    whole = viewer_key(key, request, state)
+    if (html := cached_page(whole)) is not None:  # this viewer saw this very page, complete, already
+        return HttpResponse(html)
 
     def body() -> str:  # only on a cache miss
         page, data, warning = benefit_page(customer, year, today=today, number=request.GET.get("page"))
@@ -75,7 +78,10 @@ def benefit(request):
         return Filling(html) if pending else html
 
     ctx["benefit_body"] = cached_html(key, body, latest=latest)
-    return render(request, "privacy/reports/benefit.html", ctx)
+    response = render(request, "privacy/reports/benefit.html", ctx)
+    if not isinstance(ctx["benefit_body"], Unfinished):  # a page filling in is rendered again as it fills
+        store_page(whole, response)
+    return response
 
 
 def _months_to_load(stored: list[int], year: int, today) -> list[Period]:
