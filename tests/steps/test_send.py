@@ -115,3 +115,25 @@ def test_a_refusal_by_ocean_is_final_and_shown(sim, driver, customer, monkeypatc
     d.refresh_from_db()
     assert d.status == DeclarationStatus.FAILED and "step not found" in d.upstream_answer
     assert declarations_waiting() == []
+
+
+def test_two_first_choices_of_a_step_at_once_keep_one_row_and_the_last_wins(
+        sim, driver, customer, django_capture_on_commit_callbacks, monkeypatch):
+    from privacy.steps.services import declarations
+
+    row = find_row(customer, driver, kind="pro")
+    with django_capture_on_commit_callbacks(execute=False):
+        other = choose(driver, customer, row, False)  # the other phone's tap, made while ours looked up
+    real_lookup, lookups = declarations._locked, []
+
+    def racing_lookup(customer_, row_):
+        lookups.append(row_.step_id)
+        return None if len(lookups) == 1 else real_lookup(customer_, row_)  # ours saw no row yet
+
+    monkeypatch.setattr(declarations, "_locked", racing_lookup)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        ours = choose(driver, customer, row, True)  # was: IntegrityError, a 500 under the load test
+    assert len(lookups) == 2 and ours.pk == other.pk
+    assert (ours.private, ours.version) == (True, 2) and len(queued) == 1
+    assert StepDeclaration.objects.filter(step_id=row.step_id).count() == 1
+    assert ours.events.count() == 2  # both choices in the row's history, none lost

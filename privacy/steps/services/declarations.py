@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -79,11 +79,27 @@ def declaration_request(*, actor: User, customer: Customer, row, private: bool, 
         raise DeclarationRefused(_("Give a reason to declare this trip private.") if private else _(
             "Give a reason to declare this trip professional."))
     target = Status.PENDING if needs_approval else Status.SENT
+    record = (actor, customer, row, private, reason, on_behalf, needs_approval, target)
+    try:
+        return _record_choice(*record)
+    except IntegrityError:
+        # Another request made the step's first choice between our lookup and our insert (two tabs, two
+        # taps on two phones): its row exists now, locked by the lookup this time, so the last choice wins.
+        return _record_choice(*record)
+
+
+def _locked(customer: Customer, row) -> StepDeclaration | None:
+    """The step's declaration, locked until the transaction ends (None: no choice made yet)."""
+    return StepDeclaration.objects.select_for_update().filter(
+        code_exploitant=customer.code_exploitant, numero_embarque=row.numero_embarque, step_id=row.step_id
+    ).first()
+
+
+def _record_choice(actor: User, customer: Customer, row, private: bool, reason: str, on_behalf: bool,
+                   needs_approval: bool, target: str) -> StepDeclaration:
     now = timezone.now()
     with transaction.atomic():
-        d = StepDeclaration.objects.select_for_update().filter(
-            code_exploitant=customer.code_exploitant, numero_embarque=row.numero_embarque, step_id=row.step_id
-        ).first()
+        d = _locked(customer, row)
         before = _audit_value(d)
         if d is not None and d.private == private and d.status in (target, Status.SENT, Status.CONFIRMED):
             return d  # already the live choice: a double tap or a replayed request changes nothing
@@ -168,9 +184,7 @@ def declaration_withdraw(*, actor: User, customer: Customer, row) -> bool:
     if row.deadline_passed:
         raise DeclarationRefused(deadline_message(row.deadline))
     with transaction.atomic():
-        d = StepDeclaration.objects.select_for_update().filter(
-            code_exploitant=customer.code_exploitant, numero_embarque=row.numero_embarque, step_id=row.step_id
-        ).first()
+        d = _locked(customer, row)
         if d is None:
             return False
         if d.status == Status.SENT or d.confirmed_private is not None:
