@@ -52,10 +52,6 @@ def benefit(request):
     customer = current_customer(request)
     year = _year(request, customer)
     today = timezone.localtime(timezone.now(), customer.tz).date()
-    stored = stored_months(customer, year)
-    ctx = {"customer": customer, "year": year, "today": today, "years": range(today.year, 2019, -1),
-           "customer_query": _customer_query(request, customer), "months_stored": stored,
-           "months_missing": _months_to_load(stored, year, today)}
     # Cached body (perf16): keyed on the year's snapshot and the customer's snapshot generation (the month
     # snapshots), the vehicle costs, the fleet, the assignment histories read (a body still waiting for
     # some is kept only FILLING_TTL seconds) and the day (coverage).
@@ -67,6 +63,11 @@ def benefit(request):
     whole = viewer_key(key, request, state)
     if (html := cached_page(whole)) is not None:  # this viewer saw this very page, complete, already
         return HttpResponse(html)
+    # The months stored follow the snapshot generation in the key: read only when the page is made.
+    stored = stored_months(customer, year)
+    ctx = {"customer": customer, "year": year, "today": today, "years": range(today.year, 2019, -1),
+           "customer_query": _customer_query(request, customer), "months_stored": stored,
+           "months_missing": _months_to_load(stored, year, today)}
 
     def body() -> str:  # only on a cache miss
         page, data, warning = benefit_page(customer, year, today=today, number=request.GET.get("page"))
