@@ -119,6 +119,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # checkpoints and deletes the WAL (an fsync per request), and the next request recreates it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, whose health check sends no query while the connection's socket is quiet.
+    DATABASES["default"]["ENGINE"] = "ocean_portal.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "privacy.User"
 
@@ -322,6 +325,8 @@ AXES_WHITELIST_CALLABLE = "privacy.sso.backend.not_a_password_attempt"
 # HTTPS=True switches on every transport-security setting together; each can still be set alone.
 HTTPS = env.bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+# Database sessions (deleting a row ends a session at once), read with one SQL statement written once.
+SESSION_ENGINE = "ocean_portal.sessions"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)

@@ -51,7 +51,7 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
     assert s["ocean"] == "http://127.0.0.1:8001/ocean/restapi"
     assert s["portal"] == "http://127.0.0.1:8000"
     assert s["secure_cookie"] is False
-    assert s["sessions"] == "django.contrib.sessions.backends.db"
+    assert s["sessions"] == "ocean_portal.sessions"  # database sessions, read in plain SQL
     # A secret key was generated once and is reused, never a constant in the code.
     key_file = tmp_path / "var" / "secret_key"
     assert len(key_file.read_text()) >= 50
@@ -60,12 +60,12 @@ def test_it_runs_embedded_with_no_environment(tmp_path):
 def test_it_uses_postgres_and_separate_redis_dbs_when_configured(tmp_path):
     s = probe(bare_env(tmp_path, DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
                        REDIS_URL="redis://127.0.0.1:6379/0"))
-    assert s["db"] == "django.db.backends.postgresql"
+    assert s["db"] == "ocean_portal.postgresql"  # Django's, with a health check without a round trip
     assert s["cache"] == "ocean_portal.redis_cache.RedisCache"  # Django's, one client per pool
     assert s["cache_location"] == "redis://127.0.0.1:6379/2"
     # Sessions stay in the database only: deleting a session row must end it at once (a cached copy would
-    # outlive it — the e2e "session expired" journeys delete rows).
-    assert s["sessions"] == "django.contrib.sessions.backends.db"
+    # outlive it — the e2e "session expired" journeys delete rows). Django's store, its read in plain SQL.
+    assert s["sessions"] == "ocean_portal.sessions"
     assert s["broker"] == "redis://127.0.0.1:6379/0"
     assert s["ratelimit"] == "redis://127.0.0.1:6379/3"
 
