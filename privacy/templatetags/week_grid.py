@@ -18,7 +18,9 @@ _lock = Lock()
 
 
 def _content(rows: list[dict]) -> str:
-    """What the HTML depends on: each day's code and which of its cells are on."""
+    """What the HTML depends on: each day's code and which of its cells are on (``GridRows`` knows it)."""
+    if (key := getattr(rows, "key", None)) is not None:
+        return key
     return "|".join(row["code"] + ":" + "".join("1" if c["on"] else "0" for c in row["cells"]) for row in rows)
 
 

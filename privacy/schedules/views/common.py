@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from privacy.access import current_customer, require_driver_change
@@ -37,9 +40,23 @@ def apply_preset(week: WeeklySchedule, key: str, day: str | None = None) -> Week
     return applied
 
 
-def grid_rows(week: WeeklySchedule) -> list[dict]:
-    """Seven rows of 96 quarter-hour cells with their accessible names ("mardi 12:15")."""
-    on = week.to_cells()
+class GridRows(list):
+    """A week's seven grid rows; ``key`` names what their HTML depends on (which cells are on, the language),
+    so ``{% week_grid %}`` finds its rendered copy without walking the 672 cells again."""
+
+    def __init__(self, rows: list[dict], key: str):
+        super().__init__(rows)
+        self.key = key
+
+
+def grid_rows(week: WeeklySchedule) -> GridRows:
+    """Seven rows of 96 quarter-hour cells with their accessible names ("mardi 12:15"). Built once per week
+    content and language in each process: the 672 cells were ≈ 3 ms of every grid page (issue 16)."""
+    return _grid_rows(week.to_cells(), get_language())
+
+
+@lru_cache(maxsize=256)  # a few hundred distinct weeks; read-only rows, shared by the threads
+def _grid_rows(on: frozenset[tuple[str, int]], language: str) -> GridRows:
     rows = []
     for day in DAYS:
         name = day_name(day)
@@ -58,7 +75,8 @@ def grid_rows(week: WeeklySchedule) -> list[dict]:
                 ],
             }
         )
-    return rows
+    key = "|".join(row["code"] + ":" + "".join("1" if c["on"] else "0" for c in row["cells"]) for row in rows)
+    return GridRows(rows, f"{language}|{key}")
 
 
 def grid_context(week: WeeklySchedule) -> dict:
