@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import json
 import os
 import random
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,7 +48,9 @@ PG = os.environ.get("LOAD_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("LOAD_REDIS", "redis://127.0.0.1:6379/0")
 DB, REDIS_DBS = "chaos_load", {"REDIS_BROKER_DB": "7", "REDIS_CACHE_DB": "8", "REDIS_RATELIMIT_DB": "9"}
 PAGE_HEADER = "X-Load-Page"
+ID_HEADER = "X-Load-Id"  # pairs a page the users saw with its line in gunicorn's access log
 LAST_LINE_GOAL_MS = 100  # p95 of the report pages (issue 16)
+REQUEST_IDS = itertools.count(1)  # thread-safe: next() on a count is atomic under the GIL
 PASSWORD = "load-test-password-42"  # noqa: S105 - throwaway accounts in a scratch database
 
 SETUP = """
@@ -120,15 +124,16 @@ class User:
 
     def _record(self, page: str, method: str, path: str, **kw) -> requests.Response | None:
         started = time.perf_counter()
+        request_id = next(REQUEST_IDS)
         try:
-            headers = {**kw.pop("headers", {}), PAGE_HEADER: page}  # names the page in gunicorn's access log
+            headers = {**kw.pop("headers", {}), PAGE_HEADER: page, ID_HEADER: str(request_id)}
             resp = self.session.request(method, self.base + path, timeout=30, allow_redirects=False,
                                         headers=headers, **kw)
         except requests.RequestException as exc:
-            self.stats(page, time.perf_counter() - started, 0, False, f"{exc} (at {time.strftime('%X')})")
+            self.stats(page, time.perf_counter() - started, 0, False, f"{exc} (at {time.strftime('%X')})", request_id)
             return None
         ocean_error = b"message-error" in resp.content or b'class="error" role="alert"' in resp.content
-        self.stats(page, time.perf_counter() - started, resp.status_code, ocean_error, "")
+        self.stats(page, time.perf_counter() - started, resp.status_code, ocean_error, "", request_id)
         return resp
 
     def login(self) -> None:
@@ -184,14 +189,16 @@ class User:
 
 def run_users(base: str, users: int, duration: float, seed: int):
     samples: dict[str, list[float]] = defaultdict(list)
+    seen: dict[int, tuple[str, float]] = {}  # request id: (page, seconds as the user saw it)
     errors: dict[str, int] = defaultdict(int)
     ocean_errors: dict[str, int] = defaultdict(int)
     reasons: Counter[str] = Counter()
     lock = threading.Lock()
 
-    def stats(page, seconds, status, ocean_error, failure):
+    def stats(page, seconds, status, ocean_error, failure, request_id):
         with lock:
             samples[page].append(seconds)
+            seen[request_id] = (page, seconds)
             if status == 0 or status >= 400:
                 errors[page] += 1
                 reasons[f"{page}: {failure or f'HTTP {status}'}"[:160]] += 1
@@ -228,20 +235,37 @@ def run_users(base: str, users: int, duration: float, seed: int):
         t.start()
     for t in threads:
         t.join(timeout=duration + 60)
-    return samples, errors, ocean_errors, reasons, time.monotonic() - started
+    return samples, seen, errors, ocean_errors, reasons, time.monotonic() - started
 
 
-def server_times(log: Path, offset: int) -> dict[str, list[float]]:
+def server_times(log: Path, offset: int) -> tuple[dict[str, list[float]], dict[int, float]]:
     """Each page's time inside gunicorn (from its access log, from ``offset`` on), in seconds: what the
-    server did, without the network and the load generator's own threads."""
+    server did, without the network and the load generator's own threads; and the same by request id."""
     times: dict[str, list[float]] = defaultdict(list)
+    by_id: dict[int, float] = {}
     with open(log, encoding="utf-8") as lines:
         lines.seek(offset)
         for line in lines:
-            page, _sep, ms = line.rstrip().rpartition(" ")
+            named, _sep, ms = line.rstrip().rpartition(" ")
+            page, _sep, request_id = named.rpartition("|")
             if page != "-":  # a page the users asked for (X-Load-Page), not the login
                 times[page].append(int(ms) / 1000)
-    return times
+                by_id[int(request_id)] = int(ms) / 1000
+    return times, by_id
+
+
+def slowest_split(seen: dict[int, tuple[str, float]], inside: dict[int, float], pages: set[str]) -> str:
+    """Where the slowest 5 % of ``pages`` spent their time: inside gunicorn (the view, its queries, its
+    process's GIL) or outside (waiting for one of the process's threads, the network, the load generator)."""
+    paired = sorted(((seconds, inside[i]) for i, (page, seconds) in seen.items() if page in pages and i in inside),
+                    reverse=True)
+    slow = paired[: max(1, len(paired) // 20)]
+    if not slow:
+        return "no report page"
+    seen_ms = statistics.median(s for s, _in in slow) * 1000
+    inside_ms = statistics.median(i for _s, i in slow) * 1000
+    return (f"the slowest 5 % of report pages ({len(slow)}): median {seen_ms:.0f} ms as the users saw them, "
+            f"{inside_ms:.0f} ms of it inside gunicorn")
 
 
 def pct(values: list[float], q: float) -> float:
@@ -298,7 +322,7 @@ def main() -> int:
                   *(["--threads", str(args.threads)] if args.threads else [])]
         start("web", [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:ocean_portal.gunicorn_conf", "ocean_portal.wsgi",
                       "--bind", f"127.0.0.1:{web_port}", *sizing, "--access-logfile", str(var / "access.log"),
-                      "--access-logformat", f"%({{{PAGE_HEADER.lower()}}}i)s %(M)s"])
+                      "--access-logformat", f"%({{{PAGE_HEADER.lower()}}}i)s|%({{{ID_HEADER.lower()}}}i)s %(M)s"])
         start("worker", [str(ROOT / ".venv/bin/celery"), "-A", "ocean_portal", "worker", "--concurrency", "2",
                          "--loglevel", "WARNING"])
         base = f"http://127.0.0.1:{web_port}"
@@ -306,7 +330,7 @@ def main() -> int:
         sim = f"http://127.0.0.1:{sim_port}/__sim__/stats"
         before = requests.get(sim, timeout=5).json()
         started_at = (var / "access.log").stat().st_size if (var / "access.log").exists() else 0
-        samples, errors, ocean_errors, reasons, seconds = run_users(base, args.users, args.duration, args.seed)
+        samples, seen, errors, ocean_errors, reasons, seconds = run_users(base, args.users, args.duration, args.seed)
         after = requests.get(sim, timeout=5).json()
     finally:
         for proc in reversed(procs):
@@ -337,9 +361,10 @@ def main() -> int:
           f"max upstream concurrency {after['max_concurrency']}")
     print("- by endpoint: " + ", ".join(f"{k} {n}" for k, n in sorted(by_endpoint.items(), key=lambda kv: -kv[1]) if n))
     print(f"- logs: {var}")
-    server = server_times(var / "access.log", started_at)
+    server, inside = server_times(var / "access.log", started_at)
     print("- as gunicorn measured them (request in to response out, ms): " + ", ".join(
         f"{page} p50 {pct(v, 0.5):.0f} / p95 {pct(v, 0.95):.0f}" for page, v in sorted(server.items())))
+    print("- " + slowest_split(seen, inside, {"reports", "benefit in kind"}))
     report_pages = samples.get("reports", []) + samples.get("benefit in kind", [])
     p95 = pct(report_pages, 0.95) if report_pages else float("nan")
     print(f"load, {args.users} users, {args.drivers} drivers: {sum(errors.values())} errors (goal 0), "
