@@ -244,7 +244,7 @@ def ocean(monkeypatch):
     return install
 
 
-def test_the_calendar_is_read_around_the_days_and_cached(ocean):
+def test_the_calendar_is_read_around_the_days_week_and_cached(ocean):
     period = SimpleNamespace(start=local(0, 9), end=local(0, 10), label="Congé")
     unnamed = SimpleNamespace(start=local(0, 12), end=local(0, 13), label=None)
     open_ended = SimpleNamespace(start=local(0, 11), end=None, label="")
@@ -254,13 +254,28 @@ def test_the_calendar_is_read_around_the_days_and_cached(ocean):
     cal = privacy_calendar(customer, 7001, first, last)
     assert cal == PrivacyCalendar(entries=EVENINGS_WEEKENDS[:2], periods=(
         (period.start, period.end), (unnamed.start, unnamed.end)), labels=("Congé", ""))
-    window_start = datetime(2026, 1, 4, tzinfo=PARIS)  # the day before, local midnight
-    window_end = datetime(2026, 1, 9, tzinfo=PARIS)  # two days after the last day
+    # Monday to Wednesday lie in one week: the whole week is read and kept under the week's key.
+    window_start = datetime(2026, 1, 4, tzinfo=PARIS)  # the day before Monday, local midnight
+    window_end = datetime(2026, 1, 13, tzinfo=PARIS)  # two days after Sunday
     assert sorted(client.calls) == [("exceptional", 7001, window_start, window_end), ("recurring", 7001)]  # at once
     assert privacy_calendar(customer, 7001, first, last) == cal and len(client.calls) == 2  # from the cache
-    assert cache.get(module.calendar_key(customer, 7001, first, last)) == cal and CALENDAR_TTL == 120
-    key = module.calendar_key(customer, 7001, first, last)
-    assert key.startswith("privacy:v3:calendar:41:7001:") and key.endswith(":2026-01-05:2026-01-07")
+    sunday = date(2026, 1, 11)
+    assert cache.get(module.calendar_key(customer, 7001, first, sunday)) == cal and CALENDAR_TTL == 120
+    key = module.calendar_key(customer, 7001, first, sunday)
+    assert key.startswith("privacy:v3:calendar:41:7001:") and key.endswith(":2026-01-05:2026-01-11")
+    for day in range(5, 12):  # every other day of that week: no read
+        assert privacy_calendar(customer, 7001, date(2026, 1, day), date(2026, 1, day)) == cal
+    assert len(client.calls) == 2
+
+
+def test_a_range_across_two_weeks_is_read_for_itself(ocean):
+    client = ocean(Client(entries=EVENINGS_WEEKENDS[:1]))
+    customer = Customer(pk=41, time_zone="Europe/Paris")
+    friday, tuesday = date(2026, 1, 9), date(2026, 1, 13)
+    privacy_calendar(customer, 7003, friday, tuesday)
+    window = (datetime(2026, 1, 8, tzinfo=PARIS), datetime(2026, 1, 15, tzinfo=PARIS))  # its own days, no more
+    assert ("exceptional", 7003, *window) in client.calls
+    assert cache.get(module.calendar_key(customer, 7003, friday, tuesday)) is not None
 
 
 def test_an_unreadable_calendar_is_none_and_not_cached(ocean, caplog):

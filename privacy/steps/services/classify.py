@@ -129,12 +129,16 @@ def calendar_key(customer: Customer, driver_id: int, first: date, last: date, ge
     return f"privacy:v3:calendar:{customer.pk}:{driver_id}:{generation}:{first.isoformat()}:{last.isoformat()}"
 
 
+def _week_of(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
 def calendar_keys(customer: Customer, driver_id: int, first: date, last: date) -> list[str]:
-    """The keys that can hold the calendar of [first, last]: its own, then its week's (warmed at login) when
-    the range lies within one week."""
+    """The keys that can hold the calendar of [first, last]: its own, then its week's (warmed at login, or
+    read by an earlier day of that week) when the range lies within one week."""
     generation = private_hours_generation(customer.pk, driver_id)
-    monday = first - timedelta(days=first.weekday())
-    sunday = monday + timedelta(days=6)
+    monday, sunday = _week_of(first)
     keys = [calendar_key(customer, driver_id, first, last, generation)]
     if last <= sunday:
         keys.append(calendar_key(customer, driver_id, monday, sunday, generation))
@@ -152,6 +156,12 @@ def calendar_start(customer: Customer, driver_id: int, first: date, last: date,
     cached = next((found[k] for k in keys if found.get(k) is not None), None)
     if cached is not None:
         return lambda: cached
+    if len(keys) > 1:
+        # Within one week: read the whole week (the same two requests, a wider window) and keep it under the
+        # week's key, so the driver's next day of that week needs no read — a day's own key made each day
+        # its own pair of reads, all on Océan's shared rate limit.
+        key = keys[1]
+        first, last = _week_of(first)
     tz = customer.tz
     client = ocean_client(customer)
     window_start = datetime.combine(first, time.min, tzinfo=tz) - timedelta(days=1)
