@@ -115,6 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests on a file as deployed, not Django's shared in-memory database: there, two threads writing at once
+    # get "database table is locked" at once instead of waiting (the concurrency tests' clicks and workers).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
 # Persistent connections for both engines: with SQLite, closing the last connection after every request
 # checkpoints and deletes the WAL (an fsync per request), and the next request recreates it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
