@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from privacy.schedules.views.common import grid_content
+
 register = template.Library()
 _KEEP = 256  # distinct weeks kept per process (a few hundred KB)
 _rendered: OrderedDict[tuple, str] = OrderedDict()
@@ -18,10 +20,10 @@ _lock = Lock()
 
 
 def _content(rows: list[dict]) -> str:
-    """What the HTML depends on: each day's code and which of its cells are on (``GridRows`` knows it)."""
+    """What the HTML depends on: which cells are on (``GridRows`` knows it; other rows are walked once)."""
     if (key := getattr(rows, "key", None)) is not None:
         return key
-    return "|".join(row["code"] + ":" + "".join("1" if c["on"] else "0" for c in row["cells"]) for row in rows)
+    return grid_content(rows)
 
 
 @register.simple_tag

@@ -40,6 +40,11 @@ def apply_preset(week: WeeklySchedule, key: str, day: str | None = None) -> Week
     return applied
 
 
+def grid_content(rows: list[dict]) -> str:
+    """What a grid's HTML depends on besides the language: each day's code and which of its cells are on."""
+    return "|".join(row["code"] + ":" + "".join("1" if c["on"] else "0" for c in row["cells"]) for row in rows)
+
+
 class GridRows(list):
     """A week's seven grid rows; ``key`` names what their HTML depends on (which cells are on, the language),
     so ``{% week_grid %}`` finds its rendered copy without walking the 672 cells again."""
@@ -75,8 +80,7 @@ def _grid_rows(on: frozenset[tuple[str, int]], language: str) -> GridRows:
                 ],
             }
         )
-    key = "|".join(row["code"] + ":" + "".join("1" if c["on"] else "0" for c in row["cells"]) for row in rows)
-    return GridRows(rows, f"{language}|{key}")
+    return GridRows(rows, f"{language}|{grid_content(rows)}")
 
 
 def grid_context(week: WeeklySchedule) -> dict:
