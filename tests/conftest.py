@@ -141,8 +141,8 @@ def _fast_hasher_and_clean_cache(settings):
     cache.clear()
     forget_recent()  # the reports' in-process copies: test databases reuse ids, production never does
     # The embedded rate limiter's bucket (a file under VAR_DIR, as in production) starts full in each test: a
-    # test that travelled to a later date left its refill time in the future of the next test's clock, which
-    # then never refilled (test-any-day hung in the night's history reads behind an empty bucket).
+    # test whose clock is frozen before the bucket's last refill (written by earlier tests at the run's pinned
+    # time) never refills it (test-any-day hung in the night's history reads behind an empty bucket).
     (settings.VAR_DIR / "ocean-ratelimit").unlink(missing_ok=True)
     translation.deactivate()  # the default language (French): a test that switched to English leaves nothing behind
     yield
