@@ -15,6 +15,7 @@ A token is random, never a counter: a key that expired or was evicted comes back
 from __future__ import annotations
 
 import secrets
+import threading
 
 from django.core.cache import cache
 
@@ -25,6 +26,7 @@ PRIVATE_HOURS_ACTIONS = frozenset({
 })
 # Any value is safe (an expired token only costs one read again); a day keeps idle drivers' keys few.
 GENERATION_TTL = 24 * 3600
+_creating = threading.Lock()
 
 
 def _customer_key(customer_id: int) -> str:
@@ -43,10 +45,15 @@ def private_hours_generation(customer_id: int, driver_id: int) -> str:
     """The token of the driver's private hours as they are now: part of every cache key built from them."""
     keys = (_customer_key(customer_id), _driver_key(customer_id, driver_id))
     found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, _token(), GENERATION_TTL)  # two first readers agree on the one that was added
-            found[key] = cache.get(key) or _token()  # a cache that keeps nothing: never reuse a calendar
+    if len(found) < len(keys):
+        # The embedded file cache's ``add`` checks then writes: the threads of a process at least agree
+        # (a page's reads start together and would otherwise key the same lists differently).
+        with _creating:
+            found = cache.get_many(keys)
+            for key in keys:
+                if key not in found:
+                    cache.add(key, _token(), GENERATION_TTL)  # two first readers agree on the one that was added
+                    found[key] = cache.get(key) or _token()  # a cache that keeps nothing: never reuse a calendar
     return f"{found[keys[0]]}.{found[keys[1]]}"
 
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from privacy.models import Customer
 from privacy.ocean import OceanUnavailable
 from privacy.ocean.types import ScheduleEntry
+from privacy.services import private_hours_reads as reads
 from privacy.steps.services import classify as module
 from privacy.steps.services.classify import (
     CALENDAR_TTL,
@@ -35,6 +36,7 @@ from privacy.week import DAYS
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY = datetime(2026, 1, 5)  # local dates of a winter week (UTC+1)
+NOW = datetime(2026, 1, 7, 12, tzinfo=UTC)  # the clock of the tests that read Ocean: that week's Wednesday
 
 
 def entry(day, sh, sm, eh, em, valid_from=None, valid_until=None, kind="VIE_PRIVEE"):
@@ -233,15 +235,20 @@ class Client:
 
 @pytest.fixture
 def ocean(monkeypatch):
+    """Install a fake Ocean client for the private-hours reads, the clock pinned to ``NOW``."""
     def install(client):
         def client_of(customer):
             assert customer is not None and customer.pk in (41, 42)  # the customer's own client
             return client
 
-        monkeypatch.setattr(module, "ocean_client", client_of)
+        monkeypatch.setattr(reads, "ocean_client", client_of)
         return client
 
-    return install
+    with time_machine.travel(NOW, tick=False):
+        yield install
+
+
+SHARED_WINDOW = (NOW - reads.LOOK_BACK, NOW + reads.LOOK_AHEAD)  # the exceptional periods' list, around now
 
 
 def test_the_calendar_is_read_around_the_days_week_and_cached(ocean):
@@ -254,10 +261,9 @@ def test_the_calendar_is_read_around_the_days_week_and_cached(ocean):
     cal = privacy_calendar(customer, 7001, first, last)
     assert cal == PrivacyCalendar(entries=EVENINGS_WEEKENDS[:2], periods=(
         (period.start, period.end), (unnamed.start, unnamed.end)), labels=("Congé", ""))
-    # Monday to Wednesday lie in one week: the whole week is read and kept under the week's key.
-    window_start = datetime(2026, 1, 4, tzinfo=PARIS)  # the day before Monday, local midnight
-    window_end = datetime(2026, 1, 13, tzinfo=PARIS)  # two days after Sunday
-    assert sorted(client.calls) == [("exceptional", 7001, window_start, window_end), ("recurring", 7001)]  # at once
+    # Monday to Wednesday lie in one week: the calendar is built for the whole week and kept under the week's
+    # key, from the two lists the private-hours pages read too (the periods' list spans years around now).
+    assert sorted(client.calls) == [("exceptional", 7001, *SHARED_WINDOW), ("recurring", 7001)]  # at once
     assert privacy_calendar(customer, 7001, first, last) == cal and len(client.calls) == 2  # from the cache
     sunday = date(2026, 1, 11)
     assert cache.get(module.calendar_key(customer, 7001, first, sunday)) == cal and CALENDAR_TTL == 120
@@ -268,14 +274,31 @@ def test_the_calendar_is_read_around_the_days_week_and_cached(ocean):
     assert len(client.calls) == 2
 
 
-def test_a_range_across_two_weeks_is_read_for_itself(ocean):
-    client = ocean(Client(entries=EVENINGS_WEEKENDS[:1]))
+def test_a_range_across_two_weeks_is_kept_for_itself_from_the_same_lists(ocean):
+    period = SimpleNamespace(start=local(4, 9), end=local(4, 10), label="Congé")  # Friday 9 January
+    later = SimpleNamespace(start=local(14, 9), end=local(14, 10), label="Plus tard")  # the week after next
+    client = ocean(Client(entries=EVENINGS_WEEKENDS[:1], periods=[period, later]))
     customer = Customer(pk=41, time_zone="Europe/Paris")
     friday, tuesday = date(2026, 1, 9), date(2026, 1, 13)
-    privacy_calendar(customer, 7003, friday, tuesday)
-    window = (datetime(2026, 1, 8, tzinfo=PARIS), datetime(2026, 1, 15, tzinfo=PARIS))  # its own days, no more
-    assert ("exceptional", 7003, *window) in client.calls
-    assert cache.get(module.calendar_key(customer, 7003, friday, tuesday)) is not None
+    cal = privacy_calendar(customer, 7003, friday, tuesday)
+    assert cal.periods == ((period.start, period.end),)  # only what touches its own days (±1, +2)
+    assert cache.get(module.calendar_key(customer, 7003, friday, tuesday)) == cal
+    assert sorted(client.calls) == [("exceptional", 7003, *SHARED_WINDOW), ("recurring", 7003)]
+    # The following week needs no read: the two lists are the driver's, not the week's.
+    assert privacy_calendar(customer, 7003, date(2026, 1, 19), date(2026, 1, 19)).periods == (
+        (later.start, later.end),)
+    assert len(client.calls) == 2
+
+
+def test_a_week_older_than_the_shared_list_reads_its_own_window(ocean):
+    client = ocean(Client(entries=EVENINGS_WEEKENDS[:1]))
+    customer = Customer(pk=41, time_zone="Europe/Paris")
+    old_monday = (NOW - reads.LOOK_BACK - timedelta(days=30)).date()
+    old_monday -= timedelta(days=old_monday.weekday())
+    privacy_calendar(customer, 7004, old_monday, old_monday)
+    own = (datetime.combine(old_monday - timedelta(days=1), datetime.min.time(), tzinfo=PARIS),
+           datetime.combine(old_monday + timedelta(days=8), datetime.min.time(), tzinfo=PARIS))
+    assert ("exceptional", 7004, *own) in client.calls
 
 
 def test_an_unreadable_calendar_is_none_and_not_cached(ocean, caplog):
@@ -362,12 +385,13 @@ def test_a_day_inside_a_warmed_week_reuses_the_weeks_calendar(ocean):
         assert privacy_calendar(customer, 7001, first, last) is not None
     assert client.calls == []  # all inside the warmed week
     assert privacy_calendar(customer, 7001, date(2026, 1, 7), date(2026, 1, 7)) == week
+    # Past Sunday, or the next week: the driver's two lists are read once, then serve every other range.
     for first, last in ((date(2026, 1, 7), date(2026, 1, 12)), (date(2026, 1, 7), date(2026, 1, 13)),
-                        (date(2026, 1, 12), date(2026, 1, 12))):  # past Sunday, or the next week
-        calls = len(client.calls)
+                        (date(2026, 1, 12), date(2026, 1, 12))):
         assert privacy_calendar(customer, 7001, first, last).entries == EVENINGS_WEEKENDS[:1]
-        assert len(client.calls) == calls + 2
+        assert len(client.calls) == 2
     assert privacy_calendar(customer, 7002, monday, monday).entries == EVENINGS_WEEKENDS[:1]  # another driver
+    assert len(client.calls) == 4
 
 
 def test_a_classified_trip_carries_its_explanation():

@@ -9,7 +9,7 @@ so invalid input never reaches Ocean, then confirmed by reading the list back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,12 +28,10 @@ from privacy.schedules.services.weekly import (
 from privacy.services.audit import REFUSED, audit_write
 from privacy.services.concurrency import check_version, remember
 from privacy.services.ocean import ocean_client, ocean_error_message
+from privacy.services.private_hours_reads import exceptional_read
 from privacy.services.uncertain import APPLIED, UNKNOWN
 
 PERIODS_TTL = 5 * 60
-# The list window: what a manager may want to look back on, and far enough ahead for next year.
-LOOK_BACK = timedelta(days=2 * 366)
-LOOK_AHEAD = timedelta(days=3 * 366)
 
 
 @dataclass(frozen=True)
@@ -98,8 +96,7 @@ def periods_list(customer: Customer, driver_id: int, *, fresh: bool = False) -> 
     key = _key(customer, driver_id)
     if not fresh and (data := cache.get(key)) is not None:
         return _from_cache(data)
-    now = timezone.now()
-    raw = ocean_client(customer).exceptional_list(driver_id=driver_id, start=now - LOOK_BACK, end=now + LOOK_AHEAD)
+    raw = exceptional_read(customer, driver_id, fresh=fresh)  # shared with the trips pages' masking
     periods = sorted(
         (
             Period(p.delete_id, p.label or "", p.start, p.end, observed_day_cut(p, customer.time_zone))

@@ -25,6 +25,7 @@ from privacy.ocean.errors import OceanRejected, OceanUnavailable
 from privacy.services.audit import REFUSED, audit_write
 from privacy.services.concurrency import check_version, remember
 from privacy.services.ocean import ocean_client, ocean_error_coded, ocean_error_message
+from privacy.services.private_hours_reads import recurring_read
 from privacy.services.stored_text import coded, shown
 from privacy.services.uncertain import APPLIED, UNKNOWN, recheck
 from privacy.week import WeeklySchedule, WeekValidationError
@@ -159,7 +160,7 @@ def schedule_read(customer: Customer, driver_id: int, *, fresh: bool = False) ->
     key = _key(customer, driver_id)
     if not fresh and (data := cache.get(key)) is not None:
         return _from_cache(data)
-    entries = ocean_client(customer).recurring_get(driver_id=driver_id)
+    entries = recurring_read(customer, driver_id, fresh=fresh)  # shared with the trips pages' masking
     try:
         schedule = DriverSchedule(_versions(entries))
     except WeekValidationError as exc:

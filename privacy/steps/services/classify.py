@@ -19,8 +19,8 @@ from django.core.cache import cache
 
 from privacy.models import Customer
 from privacy.ocean import OceanError
-from privacy.services.ocean import ocean_client
 from privacy.services.private_hours import private_hours_generation
+from privacy.services.private_hours_reads import exceptional_between, recurring_read
 from privacy.steps.services.explain import Explanation, explain, grid_at
 from privacy.week import DAYS, WeeklySchedule, WeekValidationError
 
@@ -163,13 +163,13 @@ def calendar_start(customer: Customer, driver_id: int, first: date, last: date,
         key = keys[1]
         first, last = _week_of(first)
     tz = customer.tz
-    client = ocean_client(customer)
     window_start = datetime.combine(first, time.min, tzinfo=tz) - timedelta(days=1)
     window_end = datetime.combine(last, time.min, tzinfo=tz) + timedelta(days=2)
-    recurring = submit(lambda: tuple(client.recurring_get(driver_id=driver_id)))
+    # The same two lists the private-hours pages show, read once for all of them (private_hours_reads).
+    recurring = submit(lambda: recurring_read(customer, driver_id))
     exceptional = submit(lambda: tuple(
         (p.start, p.end, p.label or "")
-        for p in client.exceptional_list(driver_id=driver_id, start=window_start, end=window_end)
+        for p in exceptional_between(customer, driver_id, window_start, window_end)
         if p.start is not None and p.end is not None
     ))
 
