@@ -33,3 +33,12 @@ switch_interval_ms = float(os.environ.get("WEB_SWITCH_INTERVAL_MS") or 1)
 def post_fork(server, worker):  # noqa: ARG001 - gunicorn's hook signature
     """Each worker process (not the arbiter) takes the shorter GIL switch interval."""
     sys.setswitchinterval(switch_interval_ms / 1000)
+
+
+def post_worker_init(worker):
+    """Before the process takes a request: the URLconf, the catalogs and the templates its first requests
+    would otherwise load under load (``ocean_portal/warmup.py``)."""
+    from ocean_portal.warmup import warm
+
+    done = warm()
+    worker.log.info("warmed: %(templates)s templates, %(languages)s languages", done)

@@ -99,3 +99,44 @@ def test_every_gunicorn_start_reads_the_shared_settings():
     web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
     assert conf in web and "--workers" not in web and "--threads" not in web
     assert conf in (ROOT / "bench" / "load.py").read_text()
+
+
+def test_each_gunicorn_worker_is_warmed_before_its_first_request(monkeypatch):
+    """The URLconf, both languages' catalogs and every template of the portal are loaded by
+    ``post_worker_init`` (ocean_portal/warmup.py), not by the first requests of a busy minute."""
+    from django.template import engines
+    from django.urls import clear_url_caches, get_resolver
+
+    from ocean_portal import warmup
+
+    engine = engines["django"].engine
+    engine.template_loaders[0].reset()  # a process that has compiled nothing yet
+    clear_url_caches()
+    assert not get_resolver()._populated  # noqa: SLF001
+    logged = []
+    worker = type("Worker", (), {"log": type("Log", (), {"info": lambda self, *a: logged.append(a)})()})()
+    gunicorn_settings(monkeypatch, 2).post_worker_init(worker)
+
+    names = warmup.project_templates()
+    assert {"base.html", "privacy/steps/my_trips.html", "privacy/partials/_step_row.html"} <= set(names)
+    assert not any("admin/" in n for n in names)  # the portal's own templates, not the libraries'
+    assert set(names) <= set(engine.template_loaders[0].get_template_cache)  # compiled, kept for its requests
+    assert get_resolver()._populated  # noqa: SLF001
+    assert logged and logged[0][1] == {"languages": 2, "templates": len(names)}
+
+
+def test_a_template_that_does_not_compile_leaves_the_others_warm(monkeypatch, tmp_path, settings, caplog):
+    from django.template import engines
+
+    from ocean_portal import warmup
+
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "broken.html").write_text("{% if %}")
+    (broken / "fine.html").write_text("{{ ok }}")
+    monkeypatch.setattr(settings, "BASE_DIR", tmp_path)
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [broken], "APP_DIRS": False}]
+    assert warmup.project_templates() == ["broken.html", "fine.html"]
+    assert warmup.warm()["templates"] == 1
+    assert "warm-up: template broken.html does not compile" in caplog.text
+    assert "fine.html" in engines["django"].engine.template_loaders[0].get_template_cache
