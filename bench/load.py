@@ -130,10 +130,10 @@ class User:
             resp = self.session.request(method, self.base + path, timeout=30, allow_redirects=False,
                                         headers=headers, **kw)
         except requests.RequestException as exc:
-            self.stats(page, time.perf_counter() - started, 0, False, f"{exc} (at {time.strftime('%X')})", request_id)
+            self.stats(page, started, 0, False, f"{exc} (at {time.strftime('%X')})", request_id)
             return None
         ocean_error = b"message-error" in resp.content or b'class="error" role="alert"' in resp.content
-        self.stats(page, time.perf_counter() - started, resp.status_code, ocean_error, "", request_id)
+        self.stats(page, started, resp.status_code, ocean_error, "", request_id)
         return resp
 
     def login(self) -> None:
@@ -189,16 +189,17 @@ class User:
 
 def run_users(base: str, users: int, duration: float, seed: int):
     samples: dict[str, list[float]] = defaultdict(list)
-    seen: dict[int, tuple[str, float]] = {}  # request id: (page, seconds as the user saw it)
+    seen: dict[int, tuple[str, float, float]] = {}  # request id: (page, seconds as the user saw it, sent at)
     errors: dict[str, int] = defaultdict(int)
     ocean_errors: dict[str, int] = defaultdict(int)
     reasons: Counter[str] = Counter()
     lock = threading.Lock()
 
-    def stats(page, seconds, status, ocean_error, failure, request_id):
+    def stats(page, sent_at, status, ocean_error, failure, request_id):
+        seconds = time.perf_counter() - sent_at
         with lock:
             samples[page].append(seconds)
-            seen[request_id] = (page, seconds)
+            seen[request_id] = (page, seconds, sent_at - started)
             if status == 0 or status >= 400:
                 errors[page] += 1
                 reasons[f"{page}: {failure or f'HTTP {status}'}"[:160]] += 1
@@ -230,12 +231,12 @@ def run_users(base: str, users: int, duration: float, seed: int):
             time.sleep(person.rng.uniform(0.2, 1.0))
 
     threads = [threading.Thread(target=loop, args=(p,), daemon=True) for p in people]
-    started = time.monotonic()
+    started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=duration + 60)
-    return samples, seen, errors, ocean_errors, reasons, time.monotonic() - started
+    return samples, seen, errors, ocean_errors, reasons, time.perf_counter() - started
 
 
 def server_times(log: Path, offset: int) -> tuple[dict[str, list[float]], dict[int, float]]:
@@ -254,18 +255,21 @@ def server_times(log: Path, offset: int) -> tuple[dict[str, list[float]], dict[i
     return times, by_id
 
 
-def slowest_split(seen: dict[int, tuple[str, float]], inside: dict[int, float], pages: set[str]) -> str:
-    """Where the slowest 5 % of ``pages`` spent their time: inside gunicorn (the view, its queries, its
-    process's GIL) or outside (waiting for one of the process's threads, the network, the load generator)."""
-    paired = sorted(((seconds, inside[i]) for i, (page, seconds) in seen.items() if page in pages and i in inside),
-                    reverse=True)
+def slowest_split(seen: dict[int, tuple[str, float, float]], inside: dict[int, float], pages: set[str]) -> str:
+    """Where and when the slowest 5 % of ``pages`` spent their time: inside gunicorn (the view, its queries,
+    its process's GIL) or outside (waiting for one of the process's threads, the network, the load
+    generator); and in which 10-second slice of the run they were asked for."""
+    paired = sorted(((seconds, inside[i], sent) for i, (page, seconds, sent) in seen.items()
+                     if page in pages and i in inside), reverse=True)
     slow = paired[: max(1, len(paired) // 20)]
     if not slow:
         return "no report page"
-    seen_ms = statistics.median(s for s, _in in slow) * 1000
-    inside_ms = statistics.median(i for _s, i in slow) * 1000
+    seen_ms = statistics.median(s for s, _in, _at in slow) * 1000
+    inside_ms = statistics.median(i for _s, i, _at in slow) * 1000
+    slices = Counter(int(at // 10) * 10 for _s, _in, at in slow)
+    when = ", ".join(f"{start}–{start + 10} s: {n}" for start, n in sorted(slices.items()))
     return (f"the slowest 5 % of report pages ({len(slow)}): median {seen_ms:.0f} ms as the users saw them, "
-            f"{inside_ms:.0f} ms of it inside gunicorn")
+            f"{inside_ms:.0f} ms of it inside gunicorn; asked for at {when}")
 
 
 def pct(values: list[float], q: float) -> float:
