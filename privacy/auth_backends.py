@@ -26,17 +26,32 @@ class UserQuery:
 
     def __init__(self, model, using: str) -> None:
         self.model, self.using = model, using
-        self.compiler = model._default_manager.select_related("customer").filter(pk=0).query.get_compiler(using)
-        self.sql, params = self.compiler.as_sql()  # also fills the compiler's select and klass_info
+        compiler = model._default_manager.select_related("customer").filter(pk=0).query.get_compiler(using)
+        self.sql, params = compiler.as_sql()  # also fills the compiler's select and klass_info
         if list(params) != [0]:
             raise ValueError(f"the user query takes one parameter, the primary key, not {params!r}")
-        select, klass_info = self.compiler.select, self.compiler.klass_info
+        select, klass_info = compiler.select, compiler.klass_info
         fields = klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start:self.end]]
         self.populators = get_related_populators(klass_info, select, using)
-        # Column converters (dates on SQLite, JSON, …): found once, applied with the asking thread's connection.
-        self.converters = list(self.compiler.get_converters([column[0] for column in select]).items())
+        self.columns = [column[0] for column in select]
+        # Nothing here refers to a connection: the compiler's and its converters' belong to the thread that made
+        # this query, and holding them would keep that thread's database session open after the thread ended.
+        self._local = threading.local()
+
+    def _converters(self, connection) -> list:
+        """The columns' converters (dates on SQLite, JSON, …) as ``SQLCompiler.get_converters`` finds them,
+        bound to the asking thread's connection and kept for that thread only."""
+        kept = getattr(self._local, "converters", None)
+        if kept is None or kept[0] is not connection:
+            found = []
+            for position, expression in enumerate(self.columns):
+                converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+                if converters:
+                    found.append((position, converters, expression))
+            kept = self._local.converters = (connection, found)
+        return kept[1]
 
     @classmethod
     def of(cls, model) -> UserQuery:
@@ -62,7 +77,7 @@ class UserQuery:
         if row is None:
             return None
         row = list(row)
-        for position, (converters, expression) in self.converters:
+        for position, converters, expression in self._converters(connection):
             for converter in converters:
                 row[position] = converter(row[position], expression, connection)
         user = self.model.from_db(self.using, self.init_list, row[self.start:self.end])

@@ -2,7 +2,12 @@
 objects the ORM builds; a login records this backend."""
 from __future__ import annotations
 
+import gc
+import threading
+import weakref
+
 import pytest
+from django.db import connections
 from django.db.models.sql.compiler import SQLCompiler
 from django.urls import reverse
 from django.utils import timezone
@@ -61,3 +66,23 @@ def test_the_users_query_is_compiled_once_per_process(hr, manager, monkeypatch):
     for person in (hr, manager, hr):
         assert CustomerModelBackend().get_user(person.pk).pk == person.pk
     assert len(compiled) == 1
+
+
+def test_the_compiled_query_keeps_no_threads_connection(hr):
+    """A thread that compiled it (a server's first request) leaves no database session behind: kept, its
+    connection would stay open after the thread ended (the test database could not even be dropped)."""
+    auth_backends._queries.clear()
+    wrappers = []
+
+    def first_request():
+        CustomerModelBackend().get_user(hr.pk)
+        wrappers.append(weakref.ref(connections["default"]))
+        connections["default"].close()
+
+    thread = threading.Thread(target=first_request)
+    thread.start()
+    thread.join(10)
+    del thread
+    gc.collect()
+    assert auth_backends._queries and wrappers and wrappers[0]() is None
+    assert CustomerModelBackend().get_user(hr.pk).pk == hr.pk  # and it serves the other threads
