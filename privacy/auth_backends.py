@@ -35,23 +35,19 @@ class UserQuery:
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start:self.end]]
         self.populators = get_related_populators(klass_info, select, using)
-        self.columns = [column[0] for column in select]
-        # Nothing here refers to a connection: the compiler's and its converters' belong to the thread that made
-        # this query, and holding them would keep that thread's database session open after the thread ended.
+        self.query, self.columns = compiler.query, [column[0] for column in select]
+        # No connection is kept here: a compiler (and its converters) belongs to one thread's connection, and
+        # holding one would keep that thread's database session open after the thread ended.
         self._local = threading.local()
 
-    def _converters(self, connection) -> list:
-        """The columns' converters (dates on SQLite, JSON, …) as ``SQLCompiler.get_converters`` finds them,
-        bound to the asking thread's connection and kept for that thread only."""
-        kept = getattr(self._local, "converters", None)
+    def _thread_compiler(self, connection) -> tuple:
+        """Django's compiler for the asking thread's connection and the columns' converters (dates on SQLite,
+        JSON, …) it finds, kept for that thread only."""
+        kept = getattr(self._local, "compiler", None)
         if kept is None or kept[0] is not connection:
-            found = []
-            for position, expression in enumerate(self.columns):
-                converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-                if converters:
-                    found.append((position, converters, expression))
-            kept = self._local.converters = (connection, found)
-        return kept[1]
+            compiler = self.query.get_compiler(connection=connection)
+            kept = self._local.compiler = (connection, compiler, compiler.get_converters(self.columns))
+        return kept[1], kept[2]
 
     @classmethod
     def of(cls, model) -> UserQuery:
@@ -59,8 +55,10 @@ class UserQuery:
         key = (model, using)
         query = _queries.get(key)
         if query is None:
-            with _queries_lock:
-                query = _queries.setdefault(key, cls(model, using))
+            with _queries_lock:  # compiled by one thread: the others wait for it
+                query = _queries.get(key)
+                if query is None:
+                    query = _queries[key] = cls(model, using)
         return query
 
     def get(self, pk):
@@ -76,10 +74,9 @@ class UserQuery:
             row = cursor.fetchone()
         if row is None:
             return None
-        row = list(row)
-        for position, converters, expression in self._converters(connection):
-            for converter in converters:
-                row[position] = converter(row[position], expression, connection)
+        compiler, converters = self._thread_compiler(connection)
+        if converters:
+            row = next(compiler.apply_converters([row], converters))
         user = self.model.from_db(self.using, self.init_list, row[self.start:self.end])
         for populator in self.populators:
             populator.populate(row, user)

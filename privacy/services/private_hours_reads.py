@@ -59,24 +59,27 @@ def recurring_read(customer: Customer, driver_id: int, *, fresh: bool = False) -
 
 def exceptional_read(customer: Customer, driver_id: int, *, fresh: bool = False) -> tuple[ExceptionalPeriod, ...]:
     """The driver's exceptional periods from ``LOOK_BACK`` ago to ``LOOK_AHEAD`` ahead (one GET, or none)."""
-    key = _key("exceptional", customer, driver_id)
-    return _read_once(key, lambda: _window(customer, driver_id, timezone.now()), fresh)[1]
+    return _shared_window(customer, driver_id, fresh)[1]
 
 
 def exceptional_between(customer: Customer, driver_id: int, start: datetime, end: datetime
                         ) -> tuple[ExceptionalPeriod, ...]:
     """The periods overlapping [start, end): from the shared list when the window lies within it, else read
     for that window alone (a trips week more than ``LOOK_BACK`` ago)."""
-    key = _key("exceptional", customer, driver_id)
-    (lo, hi), periods = _read_once(key, lambda: _window(customer, driver_id, timezone.now()), False)
+    (lo, hi), periods = _shared_window(customer, driver_id, False)
     if not lo <= start <= end <= hi:
         periods = tuple(ocean_client(customer).exceptional_list(driver_id=driver_id, start=start, end=end))
     return tuple(p for p in periods if p.start is None or p.end is None or (p.start < end and p.end > start))
 
 
-def _window(customer: Customer, driver_id: int, now: datetime) -> tuple[tuple[datetime, datetime], tuple]:
-    start, end = now - LOOK_BACK, now + LOOK_AHEAD
-    return (start, end), tuple(ocean_client(customer).exceptional_list(driver_id=driver_id, start=start, end=end))
+def _shared_window(customer: Customer, driver_id: int, fresh: bool) -> tuple[tuple[datetime, datetime], tuple]:
+    """The shared list of exceptional periods with the window it was read for (around the time of the read)."""
+    def read():
+        now = timezone.now()
+        start, end = now - LOOK_BACK, now + LOOK_AHEAD
+        return (start, end), tuple(ocean_client(customer).exceptional_list(driver_id=driver_id, start=start, end=end))
+
+    return _read_once(_key("exceptional", customer, driver_id), read, fresh)
 
 
 def _read_once(key: str, read: Callable[[], T], fresh: bool) -> T:
